@@ -1,0 +1,115 @@
+"""Activation functions and their backward passes.
+
+Every forward function returns ``(A, cache)`` and every backward function takes
+``(dA, cache)`` and returns ``dZ``, so a layer can be checked on its own.
+Arrays follow the course's layout: one example per column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "relu",
+    "relu_backward",
+    "sigmoid",
+    "sigmoid_backward",
+    "softmax",
+    "softmax_backward",
+]
+
+
+# --8<-- [start:sigmoid]
+def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic sigmoid, computed without overflow.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n, m)
+        Pre-activations.
+
+    Returns
+    -------
+    A : ndarray of shape (n, m)
+        :math:`\\sigma(Z)`, in :math:`[0, 1]`.
+    cache : ndarray of shape (n, m)
+        ``Z``, kept for the backward pass.
+
+    Notes
+    -----
+    .. math:: \\sigma(z) = \\frac{1}{1 + e^{-z}} = \\frac{e^{z}}{1 + e^{z}}
+
+    The first form overflows for very negative :math:`z` (``exp(800)`` is ``inf``),
+    the second for very positive :math:`z`. Using :math:`e^{-|z|}`, which never
+    exceeds 1, and picking the form by the sign of :math:`z` avoids both.
+    """
+    Z = np.asarray(Z, dtype=float)
+    e = np.exp(-np.abs(Z))  # in (0, 1]: cannot overflow
+    A = np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return A, Z
+# --8<-- [end:sigmoid]
+
+
+def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """Backward pass of :func:`sigmoid`.
+
+    Notes
+    -----
+    .. math::
+        \\frac{\\partial J}{\\partial Z} = \\frac{\\partial J}{\\partial A}\\,\\sigma(Z)\\,(1-\\sigma(Z))
+    """
+    s, _ = sigmoid(cache)
+    return dA * s * (1.0 - s)
+
+
+# --8<-- [start:relu]
+def relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rectified linear unit, :math:`\\max(0, z)` element-wise.
+
+    Returns ``(A, cache)`` with ``A`` and the cached ``Z`` of the same shape as ``Z``.
+    """
+    Z = np.asarray(Z, dtype=float)
+    return np.maximum(Z, 0.0), Z
+
+
+def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """Backward pass of :func:`relu`: pass the gradient where :math:`z > 0`, block it elsewhere.
+
+    Notes
+    -----
+    .. math:: \\frac{\\partial J}{\\partial Z} = \\frac{\\partial J}{\\partial A} \\odot \\mathbb{1}[Z > 0]
+
+    At :math:`z = 0` exactly the derivative is taken as 0, as in the course.
+    """
+    return dA * (cache > 0)
+# --8<-- [end:relu]
+
+
+def softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise softmax of ``Z`` (shape ``(C, m)``: one column of class scores per example).
+
+    Returns ``(A, cache)`` where each column of ``A`` sums to 1 and ``cache`` is ``A``.
+
+    Notes
+    -----
+    .. math:: \\mathrm{softmax}(z)_k = \\frac{e^{z_k - \\max_j z_j}}{\\sum_i e^{z_i - \\max_j z_j}}
+
+    Subtracting the column maximum changes nothing mathematically and keeps every
+    exponent at most 0, so nothing overflows.
+    """
+    Z = np.asarray(Z, dtype=float)
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    A = e / e.sum(axis=0, keepdims=True)
+    return A, A
+
+
+def softmax_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """Backward pass of :func:`softmax` for an arbitrary upstream gradient ``dA`` of shape (C, m).
+
+    Notes
+    -----
+    With :math:`a = \\mathrm{softmax}(z)`, the Jacobian is :math:`\\mathrm{diag}(a) - a a^T`, so
+    :math:`dz = a \\odot (da - a^T da)` column by column.
+    """
+    A = cache
+    return A * (dA - np.sum(dA * A, axis=0, keepdims=True))

@@ -1,0 +1,139 @@
+"""Learning-rate schedules: pure functions of the 0-based epoch number.
+
+Each factory returns a small frozen callable, ``lr = schedule(epoch)``, where ``epoch``
+counts *epochs* (full passes over the training set) from 0; the training loop calls it
+once at the start of every epoch. It also accepts an integer array and then returns an
+array, which is how the site plots schedules. Rates are checked when the schedule is
+made: a negative or non-finite rate raises ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Schedule",
+    "constant",
+    "exponential_decay",
+    "inverse_time_decay",
+    "staircase_decay",
+]
+
+
+def _check_rate(name: str, value: float) -> float:
+    v = float(value)
+    if not (math.isfinite(v) and v >= 0.0):
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    return v
+
+
+def _epochs(epoch):
+    e = np.asarray(epoch)
+    if e.dtype.kind not in "iu" and not (e.dtype.kind == "f" and np.all(e == np.floor(e))):
+        raise ValueError(f"epoch must be a whole number, got {epoch!r}")
+    if np.any(e < 0):
+        raise ValueError(f"epoch must be >= 0 (epochs are counted from 0), got {epoch!r}")
+    return e
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Base class: subclasses define ``rate(epoch_array)``."""
+
+    def __call__(self, epoch):
+        e = _epochs(epoch)
+        out = self.rate(e)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def rate(self, e):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# --8<-- [start:constant]
+@dataclass(frozen=True)
+class constant(Schedule):
+    """The same rate every epoch: :math:`\\alpha = \\alpha_0`."""
+
+    lr0: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
+
+    def rate(self, e):
+        return self.lr0 * np.ones_like(e, dtype=float)
+# --8<-- [end:constant]
+
+
+# --8<-- [start:inverse_time]
+@dataclass(frozen=True)
+class inverse_time_decay(Schedule):
+    """Decay every epoch: :math:`\\alpha = \\dfrac{\\alpha_0}{1 + k \\cdot \\text{epoch}}`.
+
+    The course calls this "exponential learning rate decay" (``update_lr``); it is
+    inverse-time decay. ``epoch`` is 0-based, so epoch 0 runs at :math:`\\alpha_0`.
+    """
+
+    lr0: float
+    decay_rate: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
+        object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
+
+    def rate(self, e):
+        return self.lr0 / (1.0 + self.decay_rate * e)
+# --8<-- [end:inverse_time]
+
+
+# --8<-- [start:staircase]
+@dataclass(frozen=True)
+class staircase_decay(Schedule):
+    """Decay in steps: :math:`\\alpha = \\dfrac{\\alpha_0}{1 + k \\lfloor \\text{epoch} / T \\rfloor}`.
+
+    The course's "fixed interval scheduling" (``schedule_lr_decay``) with interval
+    :math:`T` = ``time_interval`` epochs: the rate is constant for ``T`` epochs at a time.
+    """
+
+    lr0: float
+    decay_rate: float
+    time_interval: int = 1000
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
+        object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
+        if isinstance(self.time_interval, bool) or int(self.time_interval) != self.time_interval \
+                or self.time_interval < 1:
+            raise ValueError(f"time_interval must be a positive whole number of epochs, "
+                             f"got {self.time_interval!r}")
+        object.__setattr__(self, "time_interval", int(self.time_interval))
+
+    def rate(self, e):
+        return self.lr0 / (1.0 + self.decay_rate * np.floor_divide(e, self.time_interval))
+# --8<-- [end:staircase]
+
+
+# --8<-- [start:exponential]
+@dataclass(frozen=True)
+class exponential_decay(Schedule):
+    """True exponential decay: :math:`\\alpha = \\alpha_0 \\, \\gamma^{\\text{epoch}}`.
+
+    ``decay_rate`` is :math:`\\gamma \\in (0, 1]`, the factor applied each epoch (the
+    lectures' example is 0.95).
+    """
+
+    lr0: float
+    decay_rate: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
+        g = float(self.decay_rate)
+        if not 0.0 < g <= 1.0:
+            raise ValueError(f"decay_rate (the factor per epoch) must be in (0, 1], got {self.decay_rate!r}")
+        object.__setattr__(self, "decay_rate", g)
+
+    def rate(self, e):
+        return self.lr0 * self.decay_rate ** np.asarray(e, dtype=float)
+# --8<-- [end:exponential]
