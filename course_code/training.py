@@ -78,6 +78,38 @@ def _check_finite(flat: FlatMLP, epoch: int, lr: float) -> None:
         )
 
 
+def _check_arguments(X, Y, layer_dims, optimizer, num_epochs, record_every) -> None:
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+        raise ValueError("X and Y must be finite: found nan or inf in the training data")
+    if list(layer_dims)[-1] != 1:
+        raise ValueError(f"the output layer must have 1 unit (sigmoid), got layer_dims={layer_dims!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must come from course_code.optimizers, got {optimizer!r}")
+    for name, value in (("num_epochs", num_epochs), ("record_every", record_every)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+
+
+def _initial_params(init, layer_dims, rng) -> dict[str, np.ndarray]:
+    if isinstance(init, str):
+        return initialize_parameters(layer_dims, init, rng=rng)
+    check_params(init)
+    if layer_dims_of(init) != list(layer_dims):
+        raise ValueError(f"init params have layer sizes {layer_dims_of(init)}, expected {list(layer_dims)}")
+    bad = [k for k, v in init.items() if not np.all(np.isfinite(v))]
+    if bad:
+        raise ValueError(f"init params contain nan or inf in {', '.join(bad)}")
+    return init
+
+
+def _l2_penalty(net: FlatMLP, lambd: float, m: int) -> float:
+    """:math:`\\frac{\\lambda}{2m}\\sum_l \\lVert W^{[l]} \\rVert^2` of the current weights."""
+    if not lambd:
+        return 0.0
+    weights = net.theta * net.weight_mask
+    return lambd / (2 * m) * float(np.dot(weights, weights))
+
+
 # --8<-- [start:train]
 def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
           mini_batch_size: int | None = None, lambd: float = 0.0, keep_prob: float = 1.0,
@@ -120,67 +152,48 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
     TrainResult
     """
     X, Y = check_XY(X, Y, n_x=layer_dims[0], n_y=1)
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError("X and Y must be finite: found nan or inf in the training data")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must come from course_code.optimizers, got {optimizer!r}")
-    for name, value in (("num_epochs", num_epochs), ("record_every", record_every)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    _check_arguments(X, Y, layer_dims, optimizer, num_epochs, record_every)
     lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
     m = X.shape[1]
     size = m if mini_batch_size is None else check_mini_batch_size(mini_batch_size, m)
     rates = _learning_rates(schedule, num_epochs)
 
-    if isinstance(init, str):
-        params = initialize_parameters(layer_dims, init, rng=rng)
-    else:
-        check_params(init)
-        if layer_dims_of(init) != list(layer_dims):
-            raise ValueError(f"init params have layer sizes {layer_dims_of(init)}, "
-                             f"expected {list(layer_dims)}")
-        params = init
-    if list(layer_dims)[-1] != 1:
-        raise ValueError(f"the output layer must have 1 unit (sigmoid), got layer_dims={layer_dims!r}")
-
     net = FlatMLP(layer_dims)
-    net.set_params(params)
-    state = optimizer.init({"theta": net.theta})
+    net.set_params(_initial_params(init, layer_dims, rng))
+    state = optimizer.init({"theta": net.theta})           # running averages as flat vectors
     slots = tuple(state.slots[s]["theta"] for s in optimizer.slot_names)
     work = np.empty_like(net.theta)
 
-    X1 = np.vstack([X, np.ones((1, m))])          # inputs with the row of ones
+    X1 = np.vstack([X, np.ones((1, m))])                   # inputs with the row of ones
     shuffle = size < m
     Xs, Ys = (np.empty_like(X1), np.empty_like(Y)) if shuffle else (X1, Y)
     batches = [(Xs[:, a:b], Ys[:, a:b], net.workspace(b - a, keep_prob))
-               for a, b in batch_bounds(m, size)]
-    l2_scale = lambd / m
-    check_every = min(record_every, 100)
+               for a, b in batch_bounds(m, size)]          # views: refilled by each shuffle
     costs, recorded, t = [], [], 0
 
     start = time.perf_counter()
-    for epoch in range(num_epochs):
-        lr = float(rates[epoch])
-        record = epoch % record_every == 0
-        if shuffle:
-            perm = rng.permutation(m)
-            np.take(X1, perm, axis=1, out=Xs)
-            np.take(Y, perm, axis=1, out=Ys)
-        total = 0.0  # sum of per-example losses; the L2 term enters as m * lambda/(2m) * sum W^2
-        if record and lambd:
-            total = lambd / 2 * float(np.dot(net.theta * net.weight_mask, net.theta))
-        for Xb, Yb, ws in batches:
-            ZL = net.forward(Xb, ws, keep_prob, rng)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # see _check_finite
+        for epoch in range(num_epochs):
+            lr = float(rates[epoch])
+            record = epoch % record_every == 0
+            if shuffle:
+                perm = rng.permutation(m)
+                np.take(X1, perm, axis=1, out=Xs)
+                np.take(Y, perm, axis=1, out=Ys)
+            total = 0.0  # sum of the examples' losses, measured before each update
+            penalty = _l2_penalty(net, lambd, m) if record else 0.0
+            for Xb, Yb, ws in batches:
+                ZL = net.forward(Xb, ws, keep_prob, rng)
+                if record:
+                    total += cross_entropy_from_logits(ZL, Yb) * ws.m
+                net.backward(Xb, Yb, ws, keep_prob, lambd / m, work)
+                t += 1
+                optimizer.step(net.theta, net.grad, slots, t, lr, work)
             if record:
-                total += cross_entropy_from_logits(ZL, Yb) * ws.m
-            net.backward(Xb, Yb, ws, keep_prob, l2_scale, work)
-            t += 1
-            optimizer.step(net.theta, net.grad, slots, t, lr, work)
-        if record:
-            costs.append(total / m)
-            recorded.append(epoch)
-        if epoch % check_every == 0 or epoch == num_epochs - 1:
-            _check_finite(net, epoch, lr)
+                costs.append(total / m + penalty)
+                recorded.append(epoch)
+            if epoch % min(record_every, 100) == 0 or epoch == num_epochs - 1:
+                _check_finite(net, epoch, lr)
     seconds = time.perf_counter() - start
 
     epochs = np.array(recorded, dtype=int)
