@@ -150,7 +150,9 @@ class FlatMLP:
                 np.dot(self.Wb[l][:, :-1].T, ws.dZ[l], out=dA)  # dA_prev = W.T @ dZ
                 if keep_prob < 1.0:
                     dA *= ws.D[l - 1]                         # same mask and scale as forward
-                np.greater(ws.Z[l - 1], 0.0, out=ws.dZ[l - 1])  # dZ = dA * (Z > 0)
+                # dZ = dA * relu'(Z). With A = relu(Z) >= 0, sign(A) is that 0/1 derivative
+                # (float to float: cheaper than casting the bools of Z > 0).
+                np.sign(ws.A[l - 1][:-1], out=ws.dZ[l - 1])
                 ws.dZ[l - 1] *= dA
         if l2_scale:
             np.multiply(self.theta, self.weight_mask, out=work)   # + (lambda / m) W

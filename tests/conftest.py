@@ -14,7 +14,7 @@ import pytest
 
 
 def legacy_rng(seed: int) -> np.random.RandomState:
-    return np.random.RandomState(seed)  # noqa: NPY002 - reproduces the course's draws
+    return np.random.RandomState(seed)
 
 
 def course_tensors(seed: int, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:

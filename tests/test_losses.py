@@ -56,7 +56,7 @@ def test_bad_shapes_are_named():
         cross_entropy_cost(np.full((1, 4), 0.5), np.ones((1, 3)))
     with pytest.raises(ValueError, match=r"\(2, 4\)"):
         cross_entropy_cost(np.full((2, 4), 0.5), np.ones((2, 4)))
-    with pytest.raises(ValueError, match="-0.5"):
+    with pytest.raises(ValueError, match=r"-0.5"):
         l2_cost({"W1": np.ones((1, 1))}, -0.5, 3)
-    with pytest.raises(ValueError, match="lambd"):
+    with pytest.raises(ValueError, match=r"lambd"):
         compute_cost(np.full((1, 2), 0.5), np.ones((1, 2)), None, lambd=0.1)

@@ -36,7 +36,7 @@ def test_exact_multiple_and_oversized_batch(rng):
 def test_bad_input_is_named(rng):
     with pytest.raises(ValueError, match=r"\(n_y, 10\).*\(1, 9\)"):
         random_mini_batches(np.ones((2, 10)), np.ones((1, 9)), 4, rng=rng)
-    with pytest.raises(ValueError, match="mini_batch_size.*0"):
+    with pytest.raises(ValueError, match=r"mini_batch_size.*0"):
         random_mini_batches(np.ones((2, 10)), np.ones((1, 10)), 0, rng=rng)
     with pytest.raises(ValueError, match=r"mini_batch_size.*6\.5"):
         random_mini_batches(np.ones((2, 10)), np.ones((1, 10)), 6.5, rng=rng)

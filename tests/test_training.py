@@ -143,7 +143,7 @@ def test_bad_input_is_named(rng):
         train(X, Y[:, :9], [2, 3, 1], **kw)
     with pytest.raises(ValueError, match=r"\(3, m\).*\(2, 10\)"):
         train(X, Y, [3, 3, 1], **kw)
-    with pytest.raises(ValueError, match="xavierr"):
+    with pytest.raises(ValueError, match=r"xavierr"):
         train(X, Y, [2, 3, 1], init="xavierr", **kw)
     with pytest.raises(ValueError, match=r"keep_prob.*1\.2"):
         train(X, Y, [2, 3, 1], keep_prob=1.2, **kw)
@@ -153,11 +153,11 @@ def test_bad_input_is_named(rng):
         train(X, Y, [2, 3, 1], **{**kw, "num_epochs": 0})
     with pytest.raises(ValueError, match=r"learning_rate.*-0\.5"):
         train(X, Y, [2, 3, 1], **{**kw, "schedule": lambda e: 0.1 if e == 0 else -0.5})
-    with pytest.raises(ValueError, match="nan"):
+    with pytest.raises(ValueError, match=r"nan"):
         train(np.where(X > 1, np.nan, X), Y, [2, 3, 1], **kw)
     bad_init = initialize_parameters([2, 3, 1], "he", rng=rng)
     bad_init["W2"][0, 0] = np.nan
-    with pytest.raises(ValueError, match="nan.*W2"):
+    with pytest.raises(ValueError, match=r"nan.*W2"):
         train(X, Y, [2, 3, 1], init=bad_init, **kw)
-    with pytest.raises(TypeError, match="optimizer"):
+    with pytest.raises(TypeError, match=r"optimizer"):
         train(X, Y, [2, 3, 1], **{**kw, "optimizer": "adam"})
