@@ -1,0 +1,137 @@
+"""Command line: ``python -m course_code list | run NAME | build``.
+
+Bad names, keys or values exit with status 2 and a message saying what is valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import typing
+from pathlib import Path
+
+from . import experiments
+
+__all__ = ["main", "parse_overrides"]
+
+
+def _describe(field: dataclasses.Field) -> str:
+    return f"{field.name}={field.default!r}"
+
+
+def _convert(text: str, kind, key: str):
+    """Parse ``text`` as the field type ``kind`` (int, float, bool, str or tuple of those)."""
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        inner = typing.get_args(kind)[0]
+        parts = [p for p in text.replace("(", "").replace(")", "").split(",") if p.strip()]
+        return tuple(_convert(p.strip(), inner, key) for p in parts)
+    if kind is bool:
+        if text.lower() in ("true", "1", "yes"):
+            return True
+        if text.lower() in ("false", "0", "no"):
+            return False
+        raise ValueError(f"{key} takes true or false, got {text!r}")
+    try:
+        return kind(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} takes a value of type {kind.__name__}, got {text!r}") from None
+
+
+def parse_overrides(config_cls, items: list[str]):
+    """A ``config_cls`` instance from its defaults and ``key=value`` strings.
+
+    Raises ``ValueError`` naming the valid keys (unknown key) or the expected type.
+    """
+    fields = {f.name: f for f in dataclasses.fields(config_cls)}
+    hints = typing.get_type_hints(config_cls)
+    changes = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep:
+            raise ValueError(f"--set expects key=value, got {item!r}")
+        if key not in fields:
+            valid = ", ".join(_describe(f) for f in fields.values())
+            raise ValueError(f"unknown key {key!r}; valid keys (with defaults): {valid}")
+        changes[key] = _convert(text, hints[key], key)
+    return dataclasses.replace(config_cls(), **changes)
+
+
+def _cmd_list(args) -> int:
+    for name in experiments.names():
+        module = experiments.get(name)
+        summary = (module.__doc__ or "").strip().splitlines()[0]
+        fields = ", ".join(_describe(f) for f in dataclasses.fields(module.Config))
+        print(f"{name:18} {summary}\n{'':18} seed={module.SEED}; {fields}")
+    return 0
+
+
+def _cmd_run(args, parser) -> int:
+    from .build import render
+
+    try:
+        module = experiments.get(args.name)
+        config = parse_overrides(module.Config, args.set or [])
+    except (KeyError, ValueError) as e:
+        parser.error(str(e).strip('"'))
+    import numpy as np
+
+    seed = module.SEED if args.seed is None else args.seed
+    print(f"running {args.name} with seed {seed}: {config}", file=sys.stderr)
+    result = module.run(config, rng=np.random.default_rng(seed))
+    out = Path(args.out or f"out/{args.name}")
+    out.mkdir(parents=True, exist_ok=True)
+    report = module.report(result)
+    render(args.name, report, out)
+    print(json.dumps(report.metrics, indent=2, sort_keys=True))
+    print(f"wrote {len(list(out.iterdir()))} files to {out}/", file=sys.stderr)
+    return 0
+
+
+def _cmd_build(args, parser) -> int:
+    from .build import build
+
+    valid = experiments.names()
+    unknown = [n for n in args.names if n not in valid]
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        parser.error(f"unknown experiment(s) {listed}; valid names: {', '.join(valid)}")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    outcomes = build(args.names or None, force=args.force, jobs=args.jobs,
+                     out_dir=Path(args.out), cache_dir=Path(args.cache))
+    failed = [o.name for o in outcomes if o.status == "failed"]
+    ran = sum(o.status == "ran" for o in outcomes)
+    print(f"build: {ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed"
+          + (f" ({', '.join(failed)})" if failed else ""), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course_code", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the experiments and their settings")
+    run = sub.add_parser("run", help="run one experiment and write its outputs")
+    run.add_argument("name")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config field")
+    run.add_argument("--seed", type=int)
+    run.add_argument("--out", help="output folder (default: out/NAME)")
+    bld = sub.add_parser("build", help="run every experiment (cached, in parallel) into docs/generated")
+    bld.add_argument("names", nargs="*", help="only these experiments")
+    bld.add_argument("--force", action="store_true", help="re-run even when cached")
+    bld.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    bld.add_argument("--out", default="docs/generated", help=argparse.SUPPRESS)
+    bld.add_argument("--cache", default=".cache/experiments", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        return _cmd_list(args)
+    if args.command == "run":
+        return _cmd_run(args, parser)
+    return _cmd_build(args, parser)

@@ -1,0 +1,170 @@
+"""The build: cache hits and invalidation, publishing, failures, interruption, and the CLI."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course_code import build as B
+from course_code.cli import main, parse_overrides
+from course_code.experiments import initialization
+
+TINY = {"initialization": initialization.TINY}
+
+
+def _build(tmp_path, **kw):
+    lines = []
+    outcomes = B.build(["initialization"], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+                       configs=kw.pop("configs", TINY), jobs=1, progress=lines.append, **kw)
+    return outcomes, lines
+
+
+def test_second_build_runs_nothing_and_rewrites_nothing(tmp_path):
+    (first,), lines = _build(tmp_path)
+    assert first.status == "ran" and any("initialization" in line for line in lines)
+    out = tmp_path / "out" / "initialization"
+    files = sorted(p.name for p in out.iterdir())
+    assert {"costs.svg", "costs-dark.svg", "costs.md", "accuracy.md", "metrics.json",
+            "provenance.json"} <= set(files)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    (second,), lines = _build(tmp_path)
+    assert second.status == "cached" and lines == ["  cached   initialization"]
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == mtimes
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["config"]["num_iterations"] == initialization.TINY.num_iterations
+    assert prov["seed"] == initialization.SEED and len(prov["code"]) == 64
+    assert {"numpy", "matplotlib", "python"} <= set(prov["versions"]) and prov["seconds"] >= 0
+
+
+def test_changed_config_or_force_reruns(tmp_path):
+    _build(tmp_path)
+    (changed,), _ = _build(tmp_path, configs={"initialization": initialization.Config(
+        num_iterations=200, record_every=50, n_seeds=1)})
+    assert changed.status == "ran"
+    (forced,), _ = _build(tmp_path, force=True)
+    assert forced.status == "ran"
+    assert len(list((tmp_path / "cache" / "initialization").iterdir())) == 2
+
+
+def test_figures_are_byte_stable(tmp_path):
+    _build(tmp_path)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out" / "initialization").glob("*.svg")}
+    shutil.rmtree(tmp_path / "cache")
+    _build(tmp_path / "again")
+    again = {p.name: p.read_bytes() for p in (tmp_path / "again" / "out" / "initialization").glob("*.svg")}
+    assert first == again and first
+    assert all(b"<dc:date>" not in data for data in first.values())
+
+
+def test_code_hash_follows_imports(tmp_path):
+    files = {p.name for p in B.code_files("course_code.experiments.initialization")}
+    assert {"initialization.py", "training.py", "engine.py", "optimizers.py", "datasets.py",
+            "plotting.py"} <= files
+    assert "batchnorm.py" not in files and "gradient_check.py" not in files
+    # Edit a copy of the package: the hash changes when an imported module changes, only then.
+    root = tmp_path / "course_code"
+    shutil.copytree(B.PACKAGE_DIR, root, ignore=shutil.ignore_patterns("__pycache__"))
+    before = B.code_hash("course_code.experiments.initialization", root)
+    (root / "batchnorm.py").write_text((root / "batchnorm.py").read_text() + "\n# edit\n")
+    assert B.code_hash("course_code.experiments.initialization", root) == before
+    (root / "engine.py").write_text((root / "engine.py").read_text() + "\n# edit\n")
+    assert B.code_hash("course_code.experiments.initialization", root) != before
+
+
+def test_a_failing_experiment_is_reported_and_caches_nothing(tmp_path):
+    bad = initialization.Config(learning_rate=-1.0, num_iterations=10, n_seeds=1)
+    (outcome,), lines = _build(tmp_path, configs={"initialization": bad})
+    assert outcome.status == "failed"
+    assert "ValueError" in outcome.error and "-1.0" in outcome.error
+    assert any("Traceback" in line for line in lines)
+    cache = tmp_path / "cache" / "initialization"
+    assert not [p for p in cache.iterdir() if not p.name.startswith(".")] if cache.exists() else True
+    assert not (tmp_path / "out" / "initialization").exists()
+
+
+def test_publish_is_atomic_and_removes_stale_files(tmp_path):
+    entry, target = tmp_path / "entry", tmp_path / "target"
+    entry.mkdir()
+    (entry / "a.svg").write_text("new")
+    target.mkdir()
+    (target / "a.svg").write_text("old")
+    (target / "stale.svg").write_text("gone")
+    assert B.publish(entry, target) == 1
+    assert (target / "a.svg").read_text() == "new" and not (target / "stale.svg").exists()
+    assert B.publish(entry, target) == 0
+    assert not list(target.glob(".*tmp"))
+
+
+def test_killed_build_leaves_no_half_written_file(tmp_path):
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from course_code import build\n"
+        "from course_code.experiments import initialization as e\n"
+        "build.build(['initialization'], out_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),\n"
+        "            configs={'initialization': e.Config(n_seeds=3)}, jobs=1)\n"
+    )
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out), str(cache)],
+                            stderr=subprocess.PIPE, text=True)
+    assert "running" in proc.stderr.readline()  # it has started the experiment
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    assert not out.exists() or not any(out.rglob("*"))  # nothing published
+    folder = cache / "initialization"
+    leftovers = list(folder.iterdir()) if folder.exists() else []
+    assert all(p.name.startswith(".partial-") for p in leftovers)  # no entry that looks complete
+    (outcome,), _ = _build(tmp_path)  # the next build cleans up and succeeds
+    assert outcome.status == "ran"
+    assert not list((cache / "initialization").glob(".partial-*"))
+
+
+def test_cli_rejects_bad_names_keys_and_values(capsys):
+    for argv, expected in [
+        (["run", "nope"], "valid names: initialization"),
+        (["run", "initialization", "--set", "bogus=1"], "valid keys"),
+        (["run", "initialization", "--set", "learning_rate=fast"],
+         "learning_rate takes a value of type float"),
+        (["run", "initialization", "--set", "n_seeds"], "key=value"),
+        (["build", "nope"], "valid names: initialization"),
+        (["build", "--jobs", "0"], "--jobs must be at least 1"),
+        (["frobnicate"], "invalid choice"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2, argv
+        assert expected in capsys.readouterr().err, argv
+
+
+def test_cli_list_and_overrides(capsys):
+    assert main(["list"]) == 0
+    assert "initialization" in capsys.readouterr().out
+    cfg = parse_overrides(initialization.Config, ["learning_rate=0.5", "layer_dims=2,4,1",
+                                                  "course_weights=false"])
+    assert cfg.learning_rate == 0.5 and cfg.layer_dims == (2, 4, 1) and cfg.course_weights is False
+
+
+def test_cli_run_writes_outputs(tmp_path, capsys):
+    code = main(["run", "initialization", "--set", "num_iterations=50", "--set", "n_seeds=1",
+                 "--seed", "4", "--out", str(tmp_path)])
+    assert code == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert metrics["zeros"]["train_accuracy"] == 0.5
+    assert (tmp_path / "costs.svg").is_file()
+
+
+def test_module_entry_point():
+    env = {**os.environ, "PYTHONPATH": str(Path(B.PACKAGE_DIR).parent)}
+    proc = subprocess.run([sys.executable, "-m", "course_code", "list"], capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 0 and "initialization" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "course_code", "run", "bogus"], capture_output=True,
+                          text=True, env=env, check=False)
+    assert proc.returncode == 2 and "valid names" in proc.stderr
