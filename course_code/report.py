@@ -33,11 +33,20 @@ class Report:
     tables: dict[str, str] = field(default_factory=dict)     # name -> Markdown table
     metrics: dict[str, object] = field(default_factory=dict)  # JSON-able numbers for the text
 
+    def __post_init__(self):
+        # A figure named x is shown by x.md, a table named x is x.md too: they would collide.
+        clash = sorted(set(self.figures) & set(self.tables))
+        if clash:
+            raise ValueError(f"figure and table names must differ (each becomes <name>.md): {clash}")
+        reserved = sorted({"metrics", "provenance"} & (set(self.figures) | set(self.tables)))
+        if reserved:
+            raise ValueError(f"names {reserved} are reserved for metrics.json / provenance.json")
+
 
 def _cell(v) -> str:
     if isinstance(v, (float, np.floating)):
         return f"{v:.3f}"
-    return str(v)
+    return str(v).replace("|", "\\|")  # a bare | would start a new column
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence], *, align: str | None = None) -> str:

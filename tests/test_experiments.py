@@ -88,3 +88,11 @@ def test_figures_draw(name, tmp_path):
             svg = (tmp_path / f"{fig}{suffix}.svg").read_text()
             assert svg.startswith("<?xml") and "</svg>" in svg
         assert f"generated/{name}/{fig}.svg" in (tmp_path / f"{fig}.md").read_text()
+
+
+def test_report_rejects_clashing_names():
+    spec = FigureSpec(lambda fig: None, (4, 3), "alt")
+    with pytest.raises(ValueError, match="readings"):
+        Report(figures={"readings": spec}, tables={"readings": "| a |\n"})
+    with pytest.raises(ValueError, match="metrics"):
+        Report(tables={"metrics": "| a |\n"})
