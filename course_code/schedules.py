@@ -16,6 +16,7 @@ import numpy as np
 
 __all__ = [
     "Schedule",
+    "compounded_decay",
     "constant",
     "exponential_decay",
     "inverse_time_decay",
@@ -137,3 +138,46 @@ class exponential_decay(Schedule):
     def rate(self, e):
         return self.lr0 * self.decay_rate ** np.asarray(e, dtype=float)
 # --8<-- [end:exponential]
+
+
+# --8<-- [start:compounded]
+@dataclass(frozen=True)
+class compounded_decay(Schedule):
+    """The decay fed back into itself: :math:`\\alpha_{e+1} = \\alpha_e / (1 + k \\lfloor e / T \\rfloor)`.
+
+    This is what a training loop does if, after epoch :math:`e`, it sets
+    ``lr = decay(lr, e, k)`` (the *current* rate) instead of ``lr = decay(lr0, e, k)``,
+    which is what the course's ``model()`` does. It is **not** one of the course's
+    schedules; the site shows it to settle which of the two the course runs.
+    ``epoch`` is 0-based and epoch 0 runs at :math:`\\alpha_0` = ``lr0``, so
+
+    .. math:: \\alpha_e = \\frac{\\alpha_0}{\\prod_{j=0}^{e-1} \\left(1 + k \\lfloor j / T \\rfloor\\right)}.
+
+    With :math:`T = 1` (decay every epoch) and :math:`k = 1` this is :math:`\\alpha_0 / e!`:
+    0.1, 0.1, 0.05, 0.0167, 0.0042, ... for :math:`\\alpha_0 = 0.1`, and the rate a loop
+    would print *after* epochs 0, 1, 2 is 0.1, 0.05, 0.0167. With :math:`T = 1000` (and
+    :math:`k = 1`) the rate stays :math:`\\alpha_0` up to epoch 1000, then halves every
+    epoch. Products too large for a float give a rate of exactly 0.
+    """
+
+    lr0: float
+    decay_rate: float
+    time_interval: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
+        object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
+        if isinstance(self.time_interval, bool) or int(self.time_interval) != self.time_interval \
+                or self.time_interval < 1:
+            raise ValueError(f"time_interval must be a positive whole number of epochs, "
+                             f"got {self.time_interval!r}")
+        object.__setattr__(self, "time_interval", int(self.time_interval))
+
+    def rate(self, e):
+        e = np.asarray(e, dtype=np.int64)
+        j = np.arange(int(e.max()) if e.size else 0)
+        # log of the product of the divisors of epochs 0..e-1 (in logs: no overflow)
+        steps = np.log1p(self.decay_rate * (j // self.time_interval))
+        log_divisor = np.concatenate([[0.0], np.cumsum(steps)])
+        return self.lr0 * np.exp(-log_divisor[e])
+# --8<-- [end:compounded]

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from course_code.schedules import constant, exponential_decay, inverse_time_decay, staircase_decay
+from course_code.schedules import (
+    compounded_decay,
+    constant,
+    exponential_decay,
+    inverse_time_decay,
+    staircase_decay,
+)
 
 
 def test_inverse_time_matches_the_course():
@@ -59,3 +65,38 @@ def test_bad_values_are_named():
         constant(0.1)(-1)
     with pytest.raises(ValueError, match=r"epoch.*2\.5"):
         constant(0.1)(2.5)
+
+
+def _fed_back(lr0, k, interval, n):
+    """The loop the schedule stands for: after epoch e, ``lr = lr / (1 + k * floor(e / T))``."""
+    lr, rates = lr0, []
+    for e in range(n):
+        rates.append(lr)
+        lr = lr / (1 + k * (e // interval))
+    return np.array(rates)
+
+
+def test_compounded_is_the_rate_fed_back_into_the_decay():
+    s = compounded_decay(0.1, 1)
+    np.testing.assert_allclose(s(np.arange(6)), 0.1 / np.array([1, 1, 2, 6, 24, 120]), rtol=1e-14)  # 0.1 / e!
+    np.testing.assert_allclose(s(np.arange(1, 4)), [0.1, 0.05, 0.1 / 6], rtol=1e-14)  # printed after 0-2
+    np.testing.assert_allclose(s(np.arange(60)), _fed_back(0.1, 1, 1, 60), rtol=1e-12)
+    np.testing.assert_allclose(compounded_decay(0.3, 0.25, 3)(np.arange(40)), _fed_back(0.3, 0.25, 3, 40),
+                               rtol=1e-12)
+    assert s(5000) == 0.0 and s(7) == pytest.approx(0.1 / 5040, rel=1e-13)
+
+
+def test_compounded_staircase_halves_every_epoch_after_the_first_interval():
+    lrs = compounded_decay(0.1, 1, time_interval=1000)(np.arange(1006))
+    assert np.all(lrs[:1001] == 0.1)
+    np.testing.assert_allclose(lrs[1001:], 0.1 / 2.0 ** np.arange(1, 6), rtol=1e-13)
+
+
+def test_compounded_without_decay_is_constant_and_checks_its_arguments():
+    np.testing.assert_array_equal(compounded_decay(0.2, 0)(np.arange(10)), 0.2)
+    assert compounded_decay(0.2, 0.5)(np.zeros(0, dtype=int)).shape == (0,)
+    assert isinstance(compounded_decay(0.2, 0.5)(3), float)
+    with pytest.raises(ValueError, match=r"decay_rate.*-1"):
+        compounded_decay(0.1, -1)
+    with pytest.raises(ValueError, match=r"time_interval.*0"):
+        compounded_decay(0.1, 1, time_interval=0)
