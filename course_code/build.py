@@ -235,6 +235,17 @@ class BuildOutcome:
     error: str = ""        # the traceback, when failed
 
 
+def expected_seconds(name: str, cache_dir: Path, default: float = 10.0) -> float:
+    """Run time of the experiment's most recent cache entry (any key), or ``default``."""
+    times = []
+    for prov in (cache_dir / name).glob("*/provenance.json"):
+        try:
+            times.append((prov.stat().st_mtime, float(json.loads(prov.read_text())["seconds"])))
+        except (OSError, ValueError, KeyError):
+            continue
+    return max(times)[1] if times else default
+
+
 def _worker(name: str, config, seed: int, entry: str, described: dict) -> tuple[str, float, str]:
     try:
         return name, run_experiment(name, config, seed, Path(entry), described), ""
@@ -272,6 +283,8 @@ def build(names: Iterable[str] | None = None, *, force: bool = False, jobs: int 
             todo.append((name, config, seed, str(entry), described))
 
     if todo:
+        # Longest first (by the last recorded run time): the pool then finishes soonest.
+        todo.sort(key=lambda t: -expected_seconds(t[0], cache_dir))
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         progress(f"running {len(todo)} experiment(s) on {jobs} process(es): "
                  + ", ".join(t[0] for t in todo))

@@ -168,3 +168,13 @@ def test_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "course_code", "run", "bogus"], capture_output=True,
                           text=True, env=env, check=False)
     assert proc.returncode == 2 and "valid names" in proc.stderr
+
+
+def test_expected_seconds_reads_the_newest_entry(tmp_path):
+    assert B.expected_seconds("initialization", tmp_path, default=7.0) == 7.0
+    for i, (key, seconds) in enumerate([("old", 30.0), ("new", 12.5)]):
+        entry = tmp_path / "initialization" / key
+        entry.mkdir(parents=True)
+        (entry / "provenance.json").write_text(json.dumps({"seconds": seconds}))
+        os.utime(entry / "provenance.json", (1000 + i, 1000 + i))
+    assert B.expected_seconds("initialization", tmp_path) == 12.5
