@@ -1,0 +1,137 @@
+"""Execute the report notebooks (docs/reports/<topic>.py, jupytext percent format).
+
+Each report becomes docs/reports/<topic>.ipynb with its outputs, which mkdocs-jupyter then
+renders (without executing it again). Executing is cached under .cache/reports/: the key
+hashes the report's source, the provenance of every generated experiment (which holds the
+experiments' own cache keys: config, seed, code hash, library versions), the source of the
+``course_code`` package and the versions of the libraries the kernel uses. An unchanged
+report is copied from the cache in milliseconds; any change re-executes it.
+
+A cell that raises fails the build (the error is printed with the report's name).
+
+Usage: ``python scripts/build_reports.py [NAME ...] [--force] [--timeout SECONDS]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "docs" / "reports"
+GENERATED = ROOT / "docs" / "generated"
+PACKAGE = ROOT / "course_code"
+CACHE = ROOT / ".cache" / "reports"
+LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def cache_key(source: Path) -> str:
+    """Hash of everything a report's outputs depend on."""
+    h = hashlib.sha256()
+    h.update(b"report\0" + source.read_bytes())
+    for prov in sorted(GENERATED.glob("*/provenance.json")):
+        h.update(str(prov.relative_to(GENERATED)).encode() + b"\0" + prov.read_bytes())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+    h.update(sys.version.encode())
+    for lib in LIBRARIES:
+        h.update(f"{lib}={_version(lib)}".encode())
+    return h.hexdigest()[:24]
+
+
+def execute(source: Path, timeout: int) -> bytes:
+    """Run the report in a fresh kernel (working directory: docs/reports/); the .ipynb bytes."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = jupytext.read(source)
+    nb.metadata.pop("jupytext", None)  # the .ipynb stands alone (Colab, download)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(source.parent)}})
+    env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        raise SystemExit(f"report {source.name} failed:\n{e}") from None
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    for cell in nb.cells:  # deterministic bytes: no execution timestamps
+        cell.get("metadata", {}).pop("execution", None)
+    return nbformat.writes(nb).encode() + b"\n"
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return True
+
+
+def build(names: list[str] | None = None, *, force: bool = False, timeout: int = 300) -> int:
+    sources = sorted(REPORTS.glob("*.py"))
+    if names:
+        unknown = sorted(set(names) - {s.stem for s in sources})
+        if unknown:
+            print(f"unknown report(s) {unknown}; valid: {[s.stem for s in sources]}", file=sys.stderr)
+            return 2
+        sources = [s for s in sources if s.stem in names]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        key = cache_key(source)
+        cached = CACHE / f"{source.stem}-{key}.ipynb"
+        if cached.is_file() and not force:
+            status, seconds = "cached", 0.0
+        else:
+            start = time.perf_counter()
+            data = execute(source, timeout)
+            seconds = time.perf_counter() - start
+            for stale in CACHE.glob(f"{source.stem}-*.ipynb"):
+                stale.unlink()
+            _write_if_changed(cached, data)
+            status = "ran"
+        _write_if_changed(source.with_suffix(".ipynb"), cached.read_bytes())
+        print(f"  {status:6} report {source.stem}" + (f" in {seconds:.1f} s" if status == "ran" else ""),
+              file=sys.stderr)
+    # Executed notebooks whose report source is gone would still be rendered: remove them.
+    for nb in REPORTS.glob("*.ipynb"):
+        if not nb.with_suffix(".py").is_file():
+            nb.unlink()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="only these reports")
+    parser.add_argument("--force", action="store_true", help="execute even when cached")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    args = parser.parse_args(argv)
+    return build(args.names, force=args.force, timeout=args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
