@@ -22,8 +22,8 @@ def _step(title: str, cmd: list[str], quiet: bool) -> float:
     start = time.perf_counter()
     print(f"==> {title}", file=sys.stderr, flush=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, text=True,
-                          stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None)
+    capture = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if quiet else {}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, text=True, **capture)
     if proc.returncode:
         if quiet:
             print(proc.stdout, file=sys.stderr)

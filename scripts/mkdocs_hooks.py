@@ -94,7 +94,8 @@ def lookup_metric(dotted: str):
                               f"valid: {valid}")
         walked.append(key)
     if isinstance(value, (dict, list)):
-        raise PluginError(f"metric {dotted!r} is not a number; its keys: {sorted(value) if isinstance(value, dict) else value}")
+        keys = sorted(value) if isinstance(value, dict) else value
+        raise PluginError(f"metric {dotted!r} is not a number; it holds: {keys}")
     return value
 
 
@@ -132,7 +133,8 @@ def _repo(config) -> str:
     url = (config.get("repo_url") or "").rstrip("/")
     m = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?", url)
     if not m:
-        raise PluginError(f"repo_url must be https://github.com/OWNER/NAME (the Colab links derive from it), got {url!r}")
+        raise PluginError("repo_url must be https://github.com/OWNER/NAME (the Colab links derive "
+                          f"from it), got {url!r}")
     return m.group(1)
 
 

@@ -1,0 +1,218 @@
+"""Every page of the built site in a real headless Chromium, offline.
+
+Per page: HTTP 200, no console error, no failed or off-site request, every visible image
+decoded, every formula typeset by the self-hosted MathJax, every internal link (and its
+#anchor) resolving, the dark-mode toggle switching the scheme. Full-page screenshots in
+light and dark go to screenshots/ for a person to look at, with the pages' weights.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """URL paths of every HTML page (404.html aside)."""
+    paths = []
+    for html in sorted(site_dir.rglob("index.html")):
+        rel = html.parent.relative_to(site_dir).as_posix()
+        paths.append("" if rel == "." else rel + "/")
+    return paths
+
+
+def test_site_has_the_expected_pages(site_dir):
+    paths = page_paths(site_dir)
+    for expected in ("", "initialization/", "reports/initialization/"):
+        assert expected in paths, f"page {expected or 'home'} missing from the build: {paths}"
+    assert (site_dir / "reports" / "initialization" / "initialization.ipynb").is_file()
+    assert (site_dir / "assets" / "mathjax" / "startup.js").is_file()
+
+
+SCROLL_THROUGH = """async () => {
+  const step = Math.max(200, window.innerHeight - 100);
+  for (let y = 0; y < document.body.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    await new Promise(r => setTimeout(r, 60));
+  }
+  window.scrollTo(0, 0);
+  await Promise.all([...document.images].filter(i => i.offsetParent !== null).map(
+    i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+}"""
+
+PAGE_FACTS = """() => {
+  const content = document.querySelector(".md-content") || document.body;
+  const clone = content.cloneNode(true);
+  clone.querySelectorAll("pre, code, script, style, mjx-container, .jp-InputArea, .jp-OutputArea")
+    .forEach(e => e.remove());
+  return {
+    mathjax: document.documentElement.dataset.mathjax || "",
+    math: document.querySelectorAll(".arithmatex").length,
+    typeset: document.querySelectorAll("mjx-container").length,
+    mathErrors: document.querySelectorAll("mjx-merror, [data-mjx-error]").length,
+    text: clone.innerText,
+    images: [...document.images].filter(i => i.offsetParent !== null)
+      .map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0})),
+    links: [...document.querySelectorAll("a[href]")].map(a => a.href),
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+  };
+}"""
+
+
+def _visit(browser, url: str):
+    """Open ``url``; return (page, context, problems, resources)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    problems, resources = [], {}
+    host = urlparse(url).netloc
+
+    def route(r):
+        if urlparse(r.request.url).netloc != host:
+            problems.append(f"off-site request {r.request.url}")
+            r.abort()
+        else:
+            r.continue_()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+
+    def response(r):
+        if r.status >= 400:
+            problems.append(f"HTTP {r.status}: {r.url}")
+        elif r.request.method == "GET":
+            try:
+                body = r.body()
+                resources[r.url] = (len(body), len(gzip.compress(body, 6)))
+            except Exception:  # a redirect or an aborted body has none
+                pass
+
+    page.on("response", response)
+    first = page.goto(url, wait_until="load")
+    assert first is not None and first.status == 200, f"{url}: HTTP {first and first.status}"
+    page.wait_for_function("() => ['done', 'none', 'failed'].includes(document.documentElement.dataset.mathjax)",
+                           timeout=20_000)
+    page.evaluate(SCROLL_THROUGH)
+    page.wait_for_load_state("networkidle")
+    return page, context, problems, resources
+
+
+def _check_links(links: list[str], base_url: str, cache: dict) -> list[str]:
+    """Internal links that do not resolve (HTTP status or missing #anchor)."""
+    bad = []
+    for link in sorted(set(links)):
+        if not link.startswith(base_url):
+            continue
+        target, fragment = urldefrag(link)
+        if target not in cache:
+            try:
+                with urllib.request.urlopen(target, timeout=10) as r:  # noqa: S310 - our own server
+                    cache[target] = (r.status, r.read().decode("utf-8", "replace"))
+            except urllib.error.HTTPError as e:
+                cache[target] = (e.code, "")
+        status, body = cache[target]
+        if status != 200:
+            bad.append(f"{link}: HTTP {status}")
+        elif fragment and target.endswith((".svg", ".png")):
+            continue  # #only-light / #only-dark select the theme, they are not anchors
+        elif fragment and f'id="{fragment}"' not in body and f"id={fragment}" not in body:
+            bad.append(f"{link}: no element with id {fragment!r}")
+    return bad
+
+
+def test_every_page(site_dir, base_url, browser, screenshots):
+    link_cache, weights, failures = {}, {}, {}
+    for path in page_paths(site_dir):
+        url = urljoin(base_url, path)
+        page, context, problems, resources = _visit(browser, url)
+        facts = page.evaluate(PAGE_FACTS)
+        name = path.strip("/").replace("/", "-") or "home"
+
+        if facts["mathjax"] == "failed":
+            problems.append("MathJax failed to load or typeset")
+        if facts["math"] and facts["typeset"] < facts["math"]:
+            problems.append(f"{facts['math']} formulas but {facts['typeset']} typeset")
+        if facts["mathErrors"]:
+            problems.append(f"{facts['mathErrors']} TeX error(s) in formulas")
+        for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt"):
+            if raw in facts["text"]:
+                i = facts["text"].index(raw)
+                problems.append(f"raw TeX {raw!r} left in the text: ...{facts['text'][max(0, i - 60):i + 60]!r}")
+        problems += [f"image not decoded: {i['src']}" for i in facts["images"] if not i["ok"]]
+        problems += _check_links(facts["links"], base_url, link_cache)
+
+        page.screenshot(path=str(screenshots / f"{name}-light.png"), full_page=True)
+        page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+        page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'",
+                               timeout=5_000)
+        page.evaluate(SCROLL_THROUGH)  # the dark twins of the figures load now
+        page.wait_for_load_state("networkidle")
+        dark_images = page.evaluate(PAGE_FACTS)["images"]
+        problems += [f"dark image not decoded: {i['src']}" for i in dark_images if not i["ok"]]
+        page.screenshot(path=str(screenshots / f"{name}-dark.png"), full_page=True)
+        context.close()
+
+        light = {u: n for u, n in resources.items() if "-dark.svg" not in u and "search_index" not in u}
+        weights[path or "/"] = {
+            "bytes": sum(n for n, _ in light.values()),
+            "gzip_bytes": sum(g for _, g in light.values()),
+            "files": len(light),
+            "largest": sorted(((n, urlparse(u).path) for u, (n, _) in light.items()), reverse=True)[:6],
+        }
+        if problems:
+            failures[url] = problems
+    (screenshots / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
+    assert not failures, "\n".join(f"{u}:\n  " + "\n  ".join(p) for u, p in failures.items())
+
+
+def test_dark_mode_persists_across_pages(base_url, browser):
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.goto(base_url)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    page.goto(urljoin(base_url, "initialization/"))
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    context.close()
+
+
+@pytest.mark.parametrize("query, expected", [("Adam", "Adam"), ("He initialization", "Initialization")])
+def test_search_finds(base_url, browser, query, expected):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")  # the search worker has loaded the index
+    search = page.locator("input.md-search__input")
+    if not search.is_visible():  # narrow screens: the search box opens from a button
+        page.locator("label.md-header__button[for='__search']").first.click()
+    search.click()
+    page.keyboard.type(query, delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    text = page.locator(".md-search-result").inner_text()
+    context.close()
+    assert expected.lower() in text.lower(), f"search for {query!r} did not list {expected!r}:\n{text[:500]}"
+
+
+def test_page_weights(site_dir, screenshots):
+    """Heaviest page (HTML, styles, scripts, fonts and figures it loads, light theme, figures
+    scrolled into view, search index aside) <= 1 MB as served compressed (GitHub Pages
+    gzips text), and the search index <= 1 MB. Measured by test_every_page."""
+    record = screenshots / "page-weights.json"
+    if not record.is_file():
+        pytest.skip("test_every_page did not run")
+    weights = json.loads(record.read_text())
+    name, heaviest = max(weights.items(), key=lambda kv: kv[1]["gzip_bytes"])
+    assert heaviest["gzip_bytes"] <= 1_000_000, f"heaviest page {name}: {heaviest}"
+    assert max(w["bytes"] for w in weights.values()) <= 2_500_000, weights
+    index = site_dir / "search" / "search_index.json"
+    assert index.stat().st_size <= 1_000_000, f"search index is {index.stat().st_size} bytes"
