@@ -19,7 +19,7 @@
       processEnvironments: true
     },
     chtml: { fontURL: base + "/output/chtml/fonts/woff-v2" },
-    options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex|jp-MarkdownOutput" },
+    // Only the elements in MATH are typeset (see typeset() below), so $ elsewhere is text.
     startup: { typeset: false }
   };
 
@@ -49,7 +49,7 @@
       var MJ = window.MathJax;
       MJ.typesetClear();
       MJ.texReset();
-      return MJ.typesetPromise();
+      return MJ.typesetPromise(Array.from(document.querySelectorAll(MATH)));
     }).then(function () {
       root.dataset.mathjax = "done";
     }, function (err) {

@@ -55,10 +55,10 @@ result = init.run(config, rng=np.random.default_rng(init.SEED))
 print(f"{len(result.runs)} runs of {config.num_iterations} iterations in {time.perf_counter() - start:.1f} s")
 
 # %%
+print(f"{'':>18} {'first cost':>10} {'last cost':>9} {'train':>6} {'test':>5}  distinct units")
 for method, run in result.runs.items():
-    print(f"{init.LABELS[method]:>20}: first cost {run.costs[0]:10.4f}, last cost {run.costs[-1]:.4f}, "
-          f"train {run.train_accuracy:.4f}, test {run.test_accuracy:.2f}, "
-          f"distinct hidden units {run.distinct_units}")
+    print(f"{init.LABELS[method]:>18} {run.costs[0]:10.4f} {run.costs[-1]:9.4f} "
+          f"{run.train_accuracy:6.4f} {run.test_accuracy:5.2f}  {run.distinct_units}")
 
 # %% [markdown]
 # The first cost of the large random weights is large but finite: the cost is computed

@@ -1,21 +1,102 @@
 """Every page of the built site in a real headless Chromium, offline.
 
+The site is built once per session into a temporary folder (experiments and reports come
+from their caches, so a warm build takes seconds), served by a thread on 127.0.0.1 at a
+free port, and visited with Playwright driving the system's ``chromium`` (Debian's package:
+Playwright never downloads a browser here). Outside CI, the browser tests are skipped with
+the install command when chromium is missing; in CI (``CI=true``) that is a failure.
+
 Per page: HTTP 200, no console error, no failed or off-site request, every visible image
 decoded, every formula typeset by the self-hosted MathJax, every internal link (and its
 #anchor) resolving, the dark-mode toggle switching the scheme. Full-page screenshots in
 light and dark go to screenshots/ for a person to look at, with the pages' weights.
+
+(The fixtures live here, not in a conftest.py: a second conftest module would shadow the
+``from conftest import ...`` of the tests in tests/.)
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
 import urllib.error
 import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """A fresh strict build of the whole site (experiments, reports, mkdocs)."""
+    pytest.importorskip("mkdocs", reason="the docs extra is not installed (make test installs it)")
+    out = tmp_path_factory.mktemp("site")
+    cmd = [sys.executable, str(ROOT / "scripts" / "build_site.py"), "--site-dir", str(out), "--quiet"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if proc.returncode:
+        pytest.fail(f"site build failed ({' '.join(cmd)}):\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # $CHROMIUM names another Chromium-based browser (the GitHub runner's Chrome, say).
+    executable = (shutil.which(os.environ.get("CHROMIUM", "")) if os.environ.get("CHROMIUM") else None) \
+        or shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        message = ("chromium is not installed: run `sudo apt-get update && sudo apt-get install -y chromium` "
+                   "(make test does it when run as root)")
+        if in_ci():
+            pytest.fail(message + " (CI=true: the browser tests must run)")
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (make test installs it)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
 
 pytestmark = pytest.mark.slow
 
@@ -48,14 +129,16 @@ SCROLL_THROUGH = """async () => {
     i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
 }"""
 
-PAGE_FACTS = """() => {
+PAGE_FACTS = r"""() => {
   const content = document.querySelector(".md-content") || document.body;
   const clone = content.cloneNode(true);
-  clone.querySelectorAll("pre, code, script, style, mjx-container, .jp-InputArea, .jp-OutputArea")
+  clone.querySelectorAll("pre, code, script, style, mjx-container, .jp-CodeCell")
     .forEach(e => e.remove());
   return {
     mathjax: document.documentElement.dataset.mathjax || "",
-    math: document.querySelectorAll(".arithmatex").length,
+    math: document.querySelectorAll(".arithmatex").length
+      + [...document.querySelectorAll(".jp-MarkdownOutput")]
+          .filter(e => /\$[^$]+\$/.test(e.textContent)).length,
     typeset: document.querySelectorAll("mjx-container").length,
     mathErrors: document.querySelectorAll("mjx-merror, [data-mjx-error]").length,
     text: clone.innerText,
@@ -99,7 +182,8 @@ def _visit(browser, url: str):
     page.on("response", response)
     first = page.goto(url, wait_until="load")
     assert first is not None and first.status == 200, f"{url}: HTTP {first and first.status}"
-    page.wait_for_function("() => ['done', 'none', 'failed'].includes(document.documentElement.dataset.mathjax)",
+    page.wait_for_function("() => ['done', 'none', 'failed']"
+                           ".includes(document.documentElement.dataset.mathjax)",
                            timeout=20_000)
     page.evaluate(SCROLL_THROUGH)
     page.wait_for_load_state("networkidle")
@@ -115,7 +199,7 @@ def _check_links(links: list[str], base_url: str, cache: dict) -> list[str]:
         target, fragment = urldefrag(link)
         if target not in cache:
             try:
-                with urllib.request.urlopen(target, timeout=10) as r:  # noqa: S310 - our own server
+                with urllib.request.urlopen(target, timeout=10) as r:
                     cache[target] = (r.status, r.read().decode("utf-8", "replace"))
             except urllib.error.HTTPError as e:
                 cache[target] = (e.code, "")
@@ -143,10 +227,14 @@ def test_every_page(site_dir, base_url, browser, screenshots):
             problems.append(f"{facts['math']} formulas but {facts['typeset']} typeset")
         if facts["mathErrors"]:
             problems.append(f"{facts['mathErrors']} TeX error(s) in formulas")
-        for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt"):
+        for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt", "\\mathcal", "^{"):
             if raw in facts["text"]:
                 i = facts["text"].index(raw)
-                problems.append(f"raw TeX {raw!r} left in the text: ...{facts['text'][max(0, i - 60):i + 60]!r}")
+                context_text = facts["text"][max(0, i - 60):i + 60]
+                problems.append(f"raw TeX {raw!r} left in the text: ...{context_text!r}")
+        dollar = re.search(r"\$[^$\s][^$]{0,80}\$", facts["text"])
+        if dollar:
+            problems.append(f"raw $...$ TeX left in the text: {dollar.group(0)!r}")
         problems += [f"image not decoded: {i['src']}" for i in facts["images"] if not i["ok"]]
         problems += _check_links(facts["links"], base_url, link_cache)
 
