@@ -107,34 +107,57 @@ def moons(*, rng: np.random.Generator | None = None, n_train: int = 300, n_test:
 
 
 # --8<-- [start:football]
-def _football_labels(X: np.ndarray) -> np.ndarray:
-    """The clean rule: French players (1) on the side of a wavy line, opponents (0) beyond."""
-    x1, x2 = X
-    boundary = 0.10 + 0.18 * np.sin(7.0 * (x1 + 0.15)) - 0.35 * x1
-    return (x2 > boundary).astype(float)
+_FIELD = np.array([[-0.6, 0.3], [-0.66, 0.57]])  # (x1, x2) ranges of the course's points
+
+
+def _football_boundary(x1: np.ndarray) -> np.ndarray:
+    """Height of the clean boundary: French players (1) above it, opponents (0) below."""
+    return -0.04 - 0.2 * x1 + 0.17 * np.sin(6.0 * x1 + 2.0)
+
+
+def _football_split(rng, n, patches, patch_size, reach):
+    """``n`` uniform points labelled by the boundary, then ``patches`` small groups flipped."""
+    (lo1, hi1), (lo2, hi2) = _FIELD
+    X = np.stack([rng.uniform(lo1, hi1, n), rng.uniform(lo2, hi2, n)])
+    Y = (X[1] > _football_boundary(X[0])).astype(float)
+    # Each patch: the `patch_size` points nearest a random spot within `reach` of the boundary.
+    c1 = rng.uniform(lo1, hi1, patches)
+    c2 = _football_boundary(c1) + rng.uniform(-reach, reach, patches)
+    distance = np.hypot(X[0, :, None] - c1, X[1, :, None] - c2)  # (n, patches)
+    wrong = np.unique(np.argsort(distance, axis=0)[:patch_size])
+    Y[wrong] = 1.0 - Y[wrong]
+    return X, Y.reshape(1, -1)
 
 
 def football(*, rng: np.random.Generator, n_train: int = 211, n_test: int = 200,
-             flip: float = 0.12, width: float = 0.08) -> Dataset:
+             patches: int = 5, patch_size: int = 3, reach: float = 0.3) -> Dataset:
     """Synthetic stand-in for the course's "French football" data (Regularization assignment).
 
     The course's file (211 training and 200 test points, 2-D, binary) is not
     redistributable here, so this function makes data of the same size, range and
-    character: points spread over the same part of the field (:math:`x_1 \\in [-0.6, 0.3]`,
-    :math:`x_2 \\in [-0.66, 0.57]`), labelled by a smooth wavy boundary, with some labels
-    near the boundary flipped. Those flipped points are what an unregularized network
-    memorizes by growing small islands around them, the overfitting that L2 and dropout
-    are meant to cure. **The course's numbers do not apply to it**; the site compares
-    behaviour (the train/test gap and how regularization closes it), not digits.
+    character. Points are uniform over the same part of the field
+    (:math:`x_1 \\in [-0.6, 0.3]`, :math:`x_2 \\in [-0.66, 0.57]`) and labelled by a smooth
+    wavy boundary (1 above it, about half the points). Then, separately in the training
+    and the test set, ``patches`` small groups of labels are flipped: the ``patch_size``
+    points nearest a random spot at most ``reach`` from the boundary. With the defaults
+    that is up to 15 wrong-side points (about 7%) per set. An unregularized ``[2, 20, 3, 1]``
+    network memorizes the training patches by growing islands and bulges around them;
+    the test set's patches lie elsewhere, so those islands cost test accuracy. That is
+    the overfitting that L2 and dropout are meant to cure. **The course's numbers do not
+    apply to it**; compare behaviour (the train/test gap and how regularization closes
+    it), not digits.
 
     Parameters
     ----------
     rng : numpy.random.Generator
+        The only source of randomness; the same seed gives the same arrays.
     n_train, n_test : int
-    flip : float in [0, 1)
-        Probability that a point close to the boundary has its label flipped.
-    width : float
-        How far from the boundary (in field units) a point counts as "close".
+    patches : int
+        Number of mislabeled groups in each set (0 gives clean labels).
+    patch_size : int
+        Points per group.
+    reach : float
+        Largest distance (in :math:`x_2`) of a group's centre from the boundary.
 
     Returns
     -------
@@ -142,19 +165,13 @@ def football(*, rng: np.random.Generator, n_train: int = 211, n_test: int = 200,
         ``X`` of shape (2, n); ``Y`` of shape (1, n), 1 = a French player headed the ball.
     """
     n_train, n_test = _check_count("n_train", n_train), _check_count("n_test", n_test, 0)
-    if not 0.0 <= float(flip) < 1.0:
-        raise ValueError(f"flip must be in [0, 1), got {flip!r}")
-    if not float(width) >= 0.0:
-        raise ValueError(f"width must be >= 0, got {width!r}")
-    n = n_train + n_test
-    low, high = np.array([[-0.6], [-0.66]]), np.array([[0.3], [0.57]])
-    X = low + (high - low) * rng.random((2, n))
-    Y = _football_labels(X)
-    x1, x2 = X
-    distance = np.abs(x2 - (0.10 + 0.18 * np.sin(7.0 * (x1 + 0.15)) - 0.35 * x1))
-    flipped = (distance < width) & (rng.random(n) < flip)
-    Y[0, flipped] = 1.0 - Y[0, flipped]
-    return Dataset(X[:, :n_train], Y[:, :n_train], X[:, n_train:], Y[:, n_train:])
+    patches = _check_count("patches", patches, 0)
+    patch_size = _check_count("patch_size", patch_size)
+    if not (np.isfinite(float(reach)) and float(reach) >= 0):
+        raise ValueError(f"reach must be finite and >= 0, got {reach!r}")
+    train = _football_split(rng, n_train, patches, patch_size, float(reach))
+    test = _football_split(rng, n_test, patches, patch_size, float(reach))
+    return Dataset(*train, *test)
 # --8<-- [end:football]
 
 

@@ -1,0 +1,154 @@
+"""Tables and metrics of the ``regularization`` experiment, and the sweep's summary.
+
+The claims the page may make are computed here as booleans, each over every run (the
+headline and the seeds) or over the seed means, as its name says.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..report import markdown_table, seed_summary
+
+if TYPE_CHECKING:
+    from .regularization import Result
+
+LABELS = {"none": "no regularization", "l2": "L2", "dropout": "dropout"}
+#: The course's train / test accuracies and final sum of squared weights, on its own data
+#: (COURSE_SPEC section 2.6): another data set, so not comparable with the stand-in.
+COURSE_ACCURACY = {"none": (0.9479, 0.915), "l2": (0.9384, 0.93), "dropout": (0.9289, 0.95)}
+COURSE_WEIGHT_SQ = {"none": 727.47, "l2": 29.99, "dropout": 352.48}
+
+
+def label(variant: str, config) -> str:
+    """The variant's name with its hyperparameter, e.g. ``"L2, λ = 0.7"``."""
+    if variant == "l2":
+        return f"L2, λ = {config.lambd:g}"
+    if variant == "dropout":
+        return f"dropout, keep_prob = {config.keep_prob:g}"
+    return LABELS[variant]
+
+
+def all_runs(result: Result, variant: str) -> tuple[np.ndarray, np.ndarray]:
+    """Accuracies (n_seeds + 1, 2) and weights (n_seeds + 1,) of the headline run and the seeds."""
+    r = result.runs[variant]
+    acc = np.vstack([[r.train_accuracy, r.test_accuracy], result.seed_accuracy[variant]])
+    return acc, np.concatenate([[r.weight_sq], result.seed_weight_sq[variant]])
+
+
+def sweep_summary(lambdas, accuracy, weight_sq, *, overfit_gap: float, over_drop: float) -> dict:
+    """Summarize a lambda sweep from per-seed accuracies (S, K, 2) and weights (S, K).
+
+    ``best_lambda`` has the highest mean test accuracy (the smallest such lambda on a tie);
+    ``under_regularized`` are the lambdas below it whose mean train-test gap is at least
+    ``overfit_gap``; ``over_regularization_starts`` (absent if none) is the smallest lambda
+    above it whose mean test accuracy is at least ``over_drop`` below the best. From
+    ``weights_shrink_from`` on, every larger lambda has a smaller mean sum of squared weights.
+    """
+    lams = np.asarray(lambdas, dtype=float)
+    mean = accuracy.mean(axis=0)                      # (K, 2)
+    gap = (accuracy[..., 0] - accuracy[..., 1]).mean(axis=0)
+    best = int(np.argmax(mean[:, 1]))
+    out = {"lambdas": lams.tolist(), "train_mean": mean[:, 0].tolist(), "test_mean": mean[:, 1].tolist(),
+           "test_min": accuracy[..., 1].min(axis=0).tolist(),
+           "test_max": accuracy[..., 1].max(axis=0).tolist(),
+           "gap_mean": gap.tolist(), "weight_sq_mean": weight_sq.mean(axis=0).tolist(),
+           "best_lambda": float(lams[best]), "best_test_mean": float(mean[best, 1]),
+           "best_train_mean": float(mean[best, 0]),
+           "under_regularized": [float(v) for v in lams[:best][gap[:best] >= overfit_gap]]}
+    over = np.flatnonzero((np.arange(lams.size) > best) & (mean[:, 1] <= mean[best, 1] - over_drop))
+    if over.size:
+        out["over_regularization_starts"] = float(lams[over[0]])
+    top = mean[-1]
+    out["large_lambda_underfits"] = bool(top[0] <= mean[best, 0] - over_drop
+                                         and top[1] <= mean[best, 1] - over_drop)
+    out["small_lambda_overfits"] = bool(np.all(gap[:2] >= overfit_gap))  # lambda 0 and the smallest > 0
+    rising = np.flatnonzero(np.diff(weight_sq.mean(axis=0)) >= 0)  # k: mean weights at k+1 >= at k
+    out["weights_shrink_from"] = float(lams[rising[-1] + 1 if rising.size else 0])
+    out["weight_sq_ratio_0_to_max"] = float(weight_sq[:, 0].mean() / weight_sq[:, -1].mean())
+    return out
+
+
+def _variant_metrics(result: Result, variant: str) -> dict:
+    r, seeds, w = result.runs[variant], result.seed_accuracy[variant], result.seed_weight_sq[variant]
+    out = {"train_accuracy": r.train_accuracy, "test_accuracy": r.test_accuracy,
+           "gap": r.train_accuracy - r.test_accuracy, "weight_sq": r.weight_sq,
+           "first_cost": float(r.costs[0]), "last_cost": float(r.costs[-1])}
+    for name, values in (("train", seeds[:, 0]), ("test", seeds[:, 1]),
+                         ("gap", seeds[:, 0] - seeds[:, 1]), ("weight_sq", w)):
+        out.update({f"seed_{name}_mean": float(values.mean()), f"seed_{name}_min": float(values.min()),
+                    f"seed_{name}_max": float(values.max())})
+    return out
+
+
+def _claims(result: Result) -> dict:
+    c, seeds = result.config, result.seed_accuracy
+    (none_acc, none_w), claims = all_runs(result, "none"), {}
+    none_gap = none_acc[:, 0] - none_acc[:, 1]
+    claims["none_overfits_all_runs"] = bool(np.all(none_gap >= c.overfit_gap))
+    for v in ("l2", "dropout"):
+        acc, w = all_runs(result, v)
+        claims[f"{v}_raises_mean_test"] = bool(seeds[v][:, 1].mean() > seeds["none"][:, 1].mean())
+        claims[f"{v}_lowers_mean_train"] = bool(seeds[v][:, 0].mean() < seeds["none"][:, 0].mean())
+        claims[f"{v}_raises_test_every_run"] = bool(np.all(acc[:, 1] > none_acc[:, 1]))
+        claims[f"{v}_never_lowers_test"] = bool(np.all(acc[:, 1] >= none_acc[:, 1]))
+        claims[f"{v}_narrows_gap_every_run"] = bool(np.all(acc[:, 0] - acc[:, 1] < none_gap))
+        claims[f"{v}_shrinks_weights_every_run"] = bool(np.all(w < none_w))
+    return claims
+
+
+def metrics(result: Result) -> dict:
+    """JSON-able numbers and booleans for the page text."""
+    c = result.config
+    sweep = sweep_summary(c.sweep_lambdas, result.sweep_accuracy, result.sweep_weight_sq,
+                          overfit_gap=c.overfit_gap, over_drop=c.over_drop)
+    sweep.update(iterations=c.sweep_iterations, seeds=c.sweep_seeds)
+    return {**{v: _variant_metrics(result, v) for v in LABELS}, "claims": _claims(result), "sweep": sweep,
+            "n_seeds": c.n_seeds, "n_train": int(result.data.Y_train.shape[1]),
+            "n_test": int(result.data.Y_test.shape[1]), "dropout_fresh_mask_each_step": True}
+
+
+def tables(result: Result) -> dict[str, str]:
+    """The accuracy, weight-norm and sweep tables, each with its notes under it."""
+    c, runs, seeds, n = result.config, result.runs, result.seed_accuracy, result.config.n_seeds
+    rows = [[label(v, c), "{:.3f} / {:.3f}".format(*COURSE_ACCURACY[v]),
+             f"{runs[v].train_accuracy:.3f} / {runs[v].test_accuracy:.3f}",
+             seed_summary(seeds[v][:, 0]), seed_summary(seeds[v][:, 1]),
+             f"{(seeds[v][:, 0] - seeds[v][:, 1]).mean():+.3f}"] for v in LABELS]
+    accuracy = markdown_table(
+        ["variant", "course, its own data¹ (train / test)", "this run (train / test)",
+         f"train, {n} seeds²: mean (range)", f"test, {n} seeds: mean (range)",
+         f"train − test, {n} seeds: mean"],
+        rows, align="lccccr")
+    seeds_note = (f"² {n} more initial draws of the weights (and of the dropout masks) on the same data "
+                  "set; the data set is one draw, as in the course.")
+    accuracy += ("\n¹ On the course's real data: another data set, **not comparable** with the stand-in.  \n"
+                 f"{seeds_note}  \n³ Dropout here draws a fresh mask every step; the course reused one "
+                 "frozen mask for all 30000 iterations, and its dropout numbers depend on that mask.\n")
+    accuracy = accuracy.replace(f"| {label('dropout', c)} |", f"| {label('dropout', c)}³ |")
+    weights = markdown_table(
+        ["variant", "course, its own data¹", "this run", f"{n} seeds²: mean (range)"],
+        [[label(v, c), f"{COURSE_WEIGHT_SQ[v]:.0f}", f"{runs[v].weight_sq:.0f}",
+          _range(result.seed_weight_sq[v], "{:.0f}")] for v in LABELS], align="lrrc")
+    weights += ("\nSum of squared weights of the final network, "
+                "$\\sum_l \\lVert W^{[l]} \\rVert_F^2$ (biases excluded).  \n"
+                f"¹ Not comparable: the course's real data.  \n{seeds_note}\n")
+    return {"accuracy": accuracy, "weights": weights, "sweep_table": _sweep_table(result)}
+
+
+def _range(values, fmt: str) -> str:
+    v = np.asarray(values, dtype=float)
+    return f"{fmt.format(v.mean())} ({fmt.format(v.min())}–{fmt.format(v.max())})"
+
+
+def _sweep_table(result: Result) -> str:
+    c, acc, w = result.config, result.sweep_accuracy, result.sweep_weight_sq
+    rows = [[f"{lam:g}", seed_summary(acc[:, k, 0]), seed_summary(acc[:, k, 1]),
+             f"{(acc[:, k, 0] - acc[:, k, 1]).mean():+.3f}", _range(w[:, k], "{:.0f}")]
+            for k, lam in enumerate(c.sweep_lambdas)]
+    table = markdown_table(["λ", "train: mean (range)", "test: mean (range)", "train − test, mean",
+                            "sum of squared weights: mean (range)"], rows, align="rcccc")
+    return table + (f"\n{c.sweep_seeds} initial draws per λ, the same draws for every λ; "
+                    f"{c.sweep_iterations} iterations each (the course trains for {c.num_iterations}).\n")

@@ -1,0 +1,181 @@
+"""Regularization: no regularization, L2 and inverted dropout on the football stand-in; a lambda sweep.
+
+The course's W1A2 assignment: a [2, 20, 3, 1] network (LeCun init, :math:`W \\sim
+\\mathcal{N}(0, 1/n^{[l-1]})`, which the course calls Xavier) trained by full-batch gradient
+descent, learning rate 0.3, 30000 iterations, with no regularization, with L2
+(:math:`\\lambda = 0.7`) and with inverted dropout (``keep_prob = 0.86``). The course's
+data are not distributable, so one data set is drawn from the synthetic stand-in
+:func:`course_code.datasets.football`; the course's numbers do not apply to it.
+
+The headline run and ``n_seeds`` more runs vary the initial weights and the dropout masks
+on that one data set (the course also has one); within a seed all three variants start
+from the same weights. Our dropout draws a fresh mask every step; the course reused one
+frozen mask. The sweep trains the same network at several :math:`\\lambda` (``sweep_seeds``
+initial draws, ``sweep_iterations`` each) to show the under- and over-regularization
+the course only describes in words.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..initializers import initialize_parameters
+from ..network import accuracy
+from ..optimizers import gd
+from ..report import FigureSpec, Report
+from ..schedules import constant
+from ..training import train
+from . import _regularization_figures as figures
+from . import _regularization_tables as tables
+
+SEED = 0  # the first seed tried, not tuned: every claim is checked across the other seeds
+VARIANTS = ("none", "l2", "dropout")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings; the first block is the course's model (COURSE_SPEC section 2.2-2.4).
+
+    ``sweep_lambdas`` must contain 0 and at least two positive values; ``strip_lambdas``
+    (three of them) get a decision-boundary panel each. ``overfit_gap`` is the train-test
+    gap that counts as overfitting and ``over_drop`` the fall of mean test accuracy below
+    the best one that counts as over-regularization (both as fractions, 0.03 = 3 points).
+    """
+
+    layer_dims: tuple[int, ...] = (2, 20, 3, 1)
+    init: str = "lecun"
+    learning_rate: float = 0.3
+    num_iterations: int = 30000
+    record_every: int = 500
+    lambd: float = 0.7
+    keep_prob: float = 0.86
+    n_seeds: int = 5
+    sweep_lambdas: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3, 0.7, 1.5, 3.0)
+    sweep_iterations: int = 10000
+    sweep_seeds: int = 2
+    strip_lambdas: tuple[float, ...] = (0.01, 0.7, 3.0)
+    overfit_gap: float = 0.03
+    over_drop: float = 0.02
+
+
+#: Small enough for the tests.
+TINY = Config(num_iterations=300, record_every=100, n_seeds=2, sweep_lambdas=(0.0, 0.1, 0.7, 3.0),
+              sweep_iterations=200, strip_lambdas=(0.1, 0.7, 3.0))
+
+
+@dataclass(frozen=True)
+class Run:
+    variant: str
+    iterations: np.ndarray      # recorded iteration numbers
+    costs: np.ndarray           # cost at those iterations (with the L2 term; masked net for dropout)
+    params: dict
+    train_accuracy: float
+    test_accuracy: float
+    weight_sq: float            # sum of squared weights of the final network
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    data: datasets.Dataset
+    runs: dict[str, Run]                   # the headline run of each variant
+    seed_accuracy: dict[str, np.ndarray]   # variant -> (n_seeds, 2): train, test
+    seed_weight_sq: dict[str, np.ndarray]  # variant -> (n_seeds,)
+    sweep_accuracy: np.ndarray             # (sweep_seeds, len(sweep_lambdas), 2): train, test
+    sweep_weight_sq: np.ndarray            # (sweep_seeds, len(sweep_lambdas))
+    strip_params: tuple[dict, ...]         # first sweep seed's network at each strip lambda
+
+
+def weight_sq(params: dict) -> float:
+    """:math:`\\sum_l \\lVert W^{[l]} \\rVert_F^2`, the quantity L2 penalizes (biases excluded)."""
+    return float(sum(np.sum(v * v) for k, v in params.items() if k.startswith("W")))
+
+
+def _check(config: Config) -> None:
+    lams = np.asarray(config.sweep_lambdas, dtype=float)
+    if not (np.all(lams >= 0) and np.all(np.diff(lams) > 0) and lams[0] == 0 and (lams > 0).sum() >= 2):
+        raise ValueError("sweep_lambdas must increase, start at 0.0 and have at least two positive "
+                         f"values, got {config.sweep_lambdas!r}")
+    if len(config.strip_lambdas) != 3 or not set(config.strip_lambdas) <= set(config.sweep_lambdas):
+        raise ValueError(f"strip_lambdas must be three of sweep_lambdas {config.sweep_lambdas!r}, "
+                         f"got {config.strip_lambdas!r}")
+    if config.n_seeds < 1 or config.sweep_seeds < 1:
+        raise ValueError(f"n_seeds and sweep_seeds must be >= 1, got {config.n_seeds}, {config.sweep_seeds}")
+
+
+def _fit(config: Config, data, params0: dict, rng, *, lambd=0.0, keep_prob=1.0, iterations=None):
+    """One full-batch GD run from ``params0``; ``rng`` draws the dropout masks (if any)."""
+    return train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+                 schedule=constant(config.learning_rate),
+                 num_epochs=iterations or config.num_iterations, lambd=lambd, keep_prob=keep_prob,
+                 init=params0, rng=rng, record_every=config.record_every)
+
+
+def _variants(config: Config, data, rng) -> dict[str, Run]:
+    """The three variants from the same initial weights; ``rng`` gives weights, then masks."""
+    init_rng, mask_rng = rng.spawn(2)
+    params0 = initialize_parameters(list(config.layer_dims), config.init, rng=init_rng)
+    settings = {"none": {}, "l2": {"lambd": config.lambd}, "dropout": {"keep_prob": config.keep_prob}}
+    runs = {}
+    for variant, kwargs in settings.items():
+        r = _fit(config, data, params0, copy.deepcopy(mask_rng), **kwargs)
+        runs[variant] = Run(variant, r.epochs, r.costs, r.params,
+                            accuracy(data.X_train, data.Y_train, r.params),
+                            accuracy(data.X_test, data.Y_test, r.params), weight_sq(r.params))
+    return runs
+
+
+def _sweep(config: Config, data, rng):
+    """Accuracies (S, K, 2), weights (S, K) and the first seed's strip networks."""
+    acc = np.empty((config.sweep_seeds, len(config.sweep_lambdas), 2))
+    wsq = np.empty((config.sweep_seeds, len(config.sweep_lambdas)))
+    strip = {}
+    for s, child in enumerate(rng.spawn(config.sweep_seeds)):
+        params0 = initialize_parameters(list(config.layer_dims), config.init, rng=child)
+        for k, lam in enumerate(config.sweep_lambdas):
+            p = _fit(config, data, params0, child, lambd=lam, iterations=config.sweep_iterations).params
+            acc[s, k] = accuracy(data.X_train, data.Y_train, p), accuracy(data.X_test, data.Y_test, p)
+            wsq[s, k] = weight_sq(p)
+            if s == 0 and lam in config.strip_lambdas:
+                strip[lam] = p
+    return acc, wsq, tuple(strip[lam] for lam in config.strip_lambdas)
+
+
+def run(config: Config, *, rng: np.random.Generator) -> Result:
+    """Draw one data set; train the three variants (headline + ``n_seeds``); sweep lambda."""
+    _check(config)
+    data_rng, head_rng, seeds_rng, sweep_rng = rng.spawn(4)
+    data = datasets.football(rng=data_rng)
+    runs = _variants(config, data, head_rng)
+    seed_runs = [_variants(config, data, child) for child in seeds_rng.spawn(config.n_seeds)]
+    acc, wsq, strip = _sweep(config, data, sweep_rng)
+    return Result(
+        config, data, runs,
+        {v: np.array([[s[v].train_accuracy, s[v].test_accuracy] for s in seed_runs]) for v in VARIANTS},
+        {v: np.array([s[v].weight_sq for s in seed_runs]) for v in VARIANTS},
+        acc, wsq, strip)
+
+
+# ---------------------------------------------------------------------- report
+def report(result: Result) -> Report:
+    """Figures (costs, boundaries, seeds, sweep, sweep boundaries), tables and metrics."""
+    c = result.config
+    figs = {
+        "costs": FigureSpec(figures.draw_costs(result), (6.4, 4.2),
+                            "Cost against iteration without regularization, with L2 and with dropout"),
+        "boundaries": FigureSpec(figures.draw_boundaries(result), (9.0, 3.5),
+                                 "Decision boundaries of the three networks on the football stand-in"),
+        "seeds": FigureSpec(figures.draw_seeds(result), (6.4, 3.3),
+                            "Train and test accuracy of each variant for every initial draw"),
+        "sweep": FigureSpec(figures.draw_sweep(result), (9.0, 4.0),
+                            "Train and test accuracy and the sum of squared weights against the L2 "
+                            "strength lambda, log scale"),
+        "sweep_boundaries": FigureSpec(figures.draw_sweep_boundaries(result), (9.0, 3.5),
+                                       "Decision boundaries at a small, the course's and a large "
+                                       f"lambda ({', '.join(f'{v:g}' for v in c.strip_lambdas)})"),
+    }
+    return Report(figs, tables.tables(result), tables.metrics(result))

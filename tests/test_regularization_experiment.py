@@ -1,0 +1,96 @@
+"""The regularization experiment's findings (on shortened runs) and its helpers."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from course_code import datasets
+from course_code.experiments import _regularization_figures as figs
+from course_code.experiments import _regularization_tables as tables
+from course_code.experiments import regularization as exp
+
+
+@pytest.fixture(scope="module")
+def short():
+    """3000 iterations, one more seed, a sweep of 0 / 0.03 / 0.7 / 7 (about 1 s)."""
+    cfg = exp.Config(num_iterations=3000, n_seeds=1, sweep_lambdas=(0.0, 0.03, 0.7, 7.0),
+                     sweep_iterations=3000, sweep_seeds=1, strip_lambdas=(0.03, 0.7, 7.0))
+    return exp.run(cfg, rng=np.random.default_rng(0))
+
+
+def test_l2_shrinks_the_weights_and_pays_a_penalty(short):
+    metrics = tables.metrics(short)
+    assert metrics["claims"]["l2_shrinks_weights_every_run"]
+    assert short.runs["l2"].weight_sq < 0.5 * short.runs["none"].weight_sq
+    # The L2 run's recorded cost includes (lambda / 2m) sum W^2, so it stays above the plain one.
+    assert short.runs["l2"].costs[-1] > short.runs["none"].costs[-1]
+    np.testing.assert_array_equal(short.runs["none"].iterations, np.arange(0, 3000, 500))
+
+
+def test_sweep_weights_fall_with_lambda_and_large_lambda_loses_training_accuracy(short):
+    w, acc = short.sweep_weight_sq[0], short.sweep_accuracy[0]
+    assert np.all(np.diff(w) < 0)
+    assert w[-1] < 15                      # lambda 7: the weights are crushed
+    assert acc[-1, 0] < acc[0, 0]          # ... and so is the training accuracy (high bias)
+    assert len(short.strip_params) == 3
+    assert exp.weight_sq(short.strip_params[2]) == pytest.approx(w[-1])
+
+
+def test_variants_share_initial_weights_and_masks_stream():
+    # With lambda 0 and keep_prob 1 the three variants are the same computation.
+    cfg = dataclasses.replace(exp.TINY, lambd=0.0, keep_prob=1.0)
+    runs = exp.run(cfg, rng=np.random.default_rng(5)).runs
+    for v in ("l2", "dropout"):
+        for k, value in runs["none"].params.items():
+            np.testing.assert_array_equal(runs[v].params[k], value)
+
+
+def test_sweep_summary_finds_the_regimes():
+    lams = (0.0, 0.1, 1.0, 10.0)
+    # (S=2, K=4, 2): overfit, overfit, best, high bias
+    acc = np.array([[[1.0, 0.88], [0.99, 0.90], [0.95, 0.94], [0.85, 0.84]],
+                    [[1.0, 0.90], [0.97, 0.90], [0.95, 0.93], [0.86, 0.85]]])
+    w = np.array([[500.0, 300.0, 30.0, 5.0], [700.0, 100.0, 20.0, 5.0]])
+    s = tables.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
+    assert s["best_lambda"] == 1.0 and s["best_test_mean"] == pytest.approx(0.935)
+    assert s["under_regularized"] == [0.0, 0.1]
+    assert s["over_regularization_starts"] == 10.0
+    assert s["large_lambda_underfits"] and s["small_lambda_overfits"]
+    assert s["weights_shrink_from"] == 0.0 and s["weight_sq_ratio_0_to_max"] == pytest.approx(120.0)
+    w[0, 1] = 1200.0  # mean at 0.1 (650) now above the mean at 0 (600): weights shrink only from 0.1 on
+    s = tables.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
+    assert s["weights_shrink_from"] == 0.1
+    flat = np.repeat(acc[:, 2:3], 4, axis=1)  # every lambda equally good: no over-regularization
+    s = tables.sweep_summary(lams, flat, w, overfit_gap=0.03, over_drop=0.02)
+    assert "over_regularization_starts" not in s and not s["large_lambda_underfits"]
+
+
+def test_weight_sq_ignores_biases():
+    params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[10.0]]), "W2": np.array([[3.0]]),
+              "b2": np.array([[-4.0]])}
+    assert exp.weight_sq(params) == 14.0
+
+
+def test_field_limits_cover_the_points_with_a_margin():
+    d = datasets.Dataset(np.array([[-0.6, 0.3], [-0.66, 0.57]]), np.array([[0.0, 1.0]]),
+                         np.array([[0.0], [0.0]]), np.array([[1.0]]))
+    xlim, ylim = figs.field_limits(d)
+    assert xlim == pytest.approx((-0.7, 0.4)) and ylim == pytest.approx((-0.75, 0.65))
+
+
+@pytest.mark.parametrize("change", [{"sweep_lambdas": (0.1, 0.7, 3.0)}, {"sweep_lambdas": (0.0, 0.7)},
+                                    {"sweep_lambdas": (0.0, 3.0, 0.7)}, {"strip_lambdas": (0.0, 0.7, 0.5)},
+                                    {"n_seeds": 0}])
+def test_bad_config_raises(change):
+    with pytest.raises(ValueError):
+        exp.run(dataclasses.replace(exp.TINY, **change), rng=np.random.default_rng(0))
+
+
+def test_tables_say_what_is_not_comparable():
+    result = exp.run(exp.TINY, rng=np.random.default_rng(0))
+    t = tables.tables(result)
+    assert "not comparable" in t["accuracy"] and "frozen mask" in t["accuracy"]
+    assert "0.948 / 0.915" in t["accuracy"] and "| 727 |" in t["weights"]
+    assert t["sweep_table"].count("\n| ") == 1 + len(exp.TINY.sweep_lambdas)  # separator + rows
+    assert result.seed_accuracy["none"].shape == (2, 2) and result.sweep_accuracy.shape == (2, 4, 2)
