@@ -7,7 +7,8 @@
 - :func:`digits` is scikit-learn's bundled 8x8 digits, the stand-in for the course's
   SIGNS images on the TensorFlow page.
 
-No function here downloads anything.
+No function here downloads anything. scikit-learn is imported only when needed (it takes
+about a second), so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from sklearn import datasets as skd
 
 __all__ = ["Dataset", "circles", "digits", "football", "moons"]
 
@@ -82,6 +82,8 @@ def circles(*, rng: np.random.Generator | None = None, n_train: int = 300, n_tes
     n_train, n_test = _check_count("n_train", n_train), _check_count("n_test", n_test, 0)
     noise = _check_noise(noise)
     s_train, s_test = _sklearn_states(rng, (1, 2))
+    from sklearn import datasets as skd
+
     train = _columns(*skd.make_circles(n_samples=n_train, noise=noise, random_state=s_train))
     test = (_columns(*skd.make_circles(n_samples=n_test, noise=noise, random_state=s_test))
             if n_test else _empty(2))
@@ -100,6 +102,8 @@ def moons(*, rng: np.random.Generator | None = None, n_train: int = 300, n_test:
     n_train, n_test = _check_count("n_train", n_train), _check_count("n_test", n_test, 0)
     noise = _check_noise(noise)
     s_train, s_test = _sklearn_states(rng, (3, 4))
+    from sklearn import datasets as skd
+
     train = _columns(*skd.make_moons(n_samples=n_train, noise=noise, random_state=s_train))
     test = (_columns(*skd.make_moons(n_samples=n_test, noise=noise, random_state=s_test))
             if n_test else _empty(2))
@@ -191,6 +195,8 @@ def digits(*, rng: np.random.Generator, n_classes: int = 6, n_test: int = 120) -
     n_classes = _check_count("n_classes", n_classes, 2)
     if n_classes > 10:
         raise ValueError(f"n_classes must be at most 10, got {n_classes!r}")
+    from sklearn import datasets as skd
+
     bunch = skd.load_digits(n_class=n_classes)
     m = bunch.target.size
     n_test = _check_count("n_test", n_test, 0)
