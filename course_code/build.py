@@ -235,15 +235,18 @@ class BuildOutcome:
     error: str = ""        # the traceback, when failed
 
 
-def expected_seconds(name: str, cache_dir: Path, default: float = 10.0) -> float:
-    """Run time of the experiment's most recent cache entry (any key), or ``default``."""
+def expected_seconds(name: str, cache_dir: Path, default: float | None = None) -> float:
+    """Run time of the experiment's most recent cache entry (any key), or else ``default``,
+    or else the module's ``EXPECTED_SECONDS``."""
     times = []
     for prov in (cache_dir / name).glob("*/provenance.json"):
         try:
             times.append((prov.stat().st_mtime, float(json.loads(prov.read_text())["seconds"])))
         except (OSError, ValueError, KeyError):
             continue
-    return max(times)[1] if times else default
+    if times:
+        return max(times)[1]
+    return default if default is not None else float(getattr(experiments.get(name), "EXPECTED_SECONDS", 10))
 
 
 def _worker(name: str, config, seed: int, entry: str, described: dict) -> tuple[str, float, str]:

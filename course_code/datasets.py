@@ -148,8 +148,9 @@ def football(*, rng: np.random.Generator, n_train: int = 211, n_test: int = 200,
     network memorizes the training patches by growing islands and bulges around them;
     the test set's patches lie elsewhere, so those islands cost test accuracy. That is
     the overfitting that L2 and dropout are meant to cure. **The course's numbers do not
-    apply to it**; compare behaviour (the train/test gap and how regularization closes
-    it), not digits.
+    apply to it** (its gap is usually wider and its test accuracies lower than the
+    course's); compare behaviour (the train/test gap and how regularization closes it),
+    not digits.
 
     Parameters
     ----------

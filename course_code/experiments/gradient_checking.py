@@ -29,6 +29,8 @@ from ..network import backward, forward
 from ..report import FigureSpec, Report, markdown_table
 
 SEED = 0
+#: Rough run time of the default config on a 2-core machine (the build starts long ones first).
+EXPECTED_SECONDS = 3
 #: The course's printed values (COURSE_SPEC section 3): 1-D, buggy N-D, correct N-D (test list).
 COURSE = {"one_d": 7.814075313343006e-11, "buggy": 0.2850931567761623, "correct": 1.1890913024229996e-07}
 THRESHOLDS = (1e-7, 2e-7)  # the course's text, and its code
