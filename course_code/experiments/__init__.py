@@ -26,6 +26,8 @@ _NAMES = (
     "gradient_checking",
     "optimization",
     "lr_decay",
+    "tensorflow_intro",
+    "framework_equivalence",
 )
 
 
