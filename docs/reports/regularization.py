@@ -121,8 +121,8 @@ else:
 # %%
 from course_code import datasets
 from course_code.initializers import initialize_parameters
-from course_code.network import accuracy, backward, forward
 from course_code.losses import cross_entropy_cost
+from course_code.network import accuracy, backward, forward
 
 data_rng, head_rng, _, _ = np.random.default_rng(reg.SEED).spawn(4)
 data = datasets.football(rng=data_rng)
@@ -143,9 +143,11 @@ print(f"{config.num_iterations} iterations in {time.perf_counter() - start:.1f} 
 
 fresh = result.runs["dropout"]
 print(f"{'':>20} {'last cost':>9} {'train':>6} {'test':>6}")
-print(f"{'fresh mask per step':>20} {fresh.costs[-1]:9.4f} {fresh.train_accuracy:6.3f} {fresh.test_accuracy:6.3f}")
-print(f"{'one frozen mask':>20} {frozen_costs[-1]:9.4f} "
-      f"{accuracy(data.X_train, data.Y_train, params):6.3f} {accuracy(data.X_test, data.Y_test, params):6.3f}")
+frozen_train = accuracy(data.X_train, data.Y_train, params)
+frozen_test = accuracy(data.X_test, data.Y_test, params)
+print(f"{'fresh mask per step':>20} {fresh.costs[-1]:9.4f} "
+      f"{fresh.train_accuracy:6.3f} {fresh.test_accuracy:6.3f}")
+print(f"{'one frozen mask':>20} {frozen_costs[-1]:9.4f} {frozen_train:6.3f} {frozen_test:6.3f}")
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 3.6), layout="constrained")
