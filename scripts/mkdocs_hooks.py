@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
 REPORTS = ROOT / "docs" / "reports"
 
-METRIC = re.compile(r"\{\{\s*metric\s+([A-Za-z_][\w.]*)\s*(?::\s*([^}\s][^}]*?))?\s*\}\}")
+# Key segments may hold letters, digits, _, -, / and parentheses (e.g. readings.per_epoch/late).
+METRIC = re.compile(r"\{\{\s*metric\s+([A-Za-z_][\w./()-]*)\s*(?::\s*([^}\s][^}]*?))?\s*\}\}")
 REPORT = re.compile(r"^([ \t]*)\{\{\s*report\s+(\w+)\s*\}\}[ \t]*$", re.MULTILINE)
 GENERATED_INCLUDE = re.compile(r'^([ \t]*)--8<--\s+"docs/generated/(\w+)/([\w-]+)\.md"[ \t]*$', re.MULTILINE)
 LEFTOVER = re.compile(r"\{\{\s*(metric|report)\b[^}]*\}\}")
@@ -106,6 +107,8 @@ def format_metric(dotted: str, spec: str | None) -> str:
             return format(value, spec)
         except ValueError as e:
             raise PluginError(f"bad format {spec!r} for metric {dotted!r} = {value!r}: {e}") from None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
