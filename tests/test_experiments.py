@@ -12,6 +12,12 @@ from course_code.report import FigureSpec, Report
 NAMES = experiments.names()
 
 
+def _skip_without_tensorflow(module):
+    """Experiments that need TensorFlow (``EXTRA_LIBRARIES``) are skipped where it is absent."""
+    if "tensorflow" in getattr(module, "EXTRA_LIBRARIES", ()):
+        pytest.importorskip("tensorflow")
+
+
 def _leaves(value, path="result"):
     """Every array and number inside a (nested) dataclass / dict / tuple, with its path."""
     if dataclasses.is_dataclass(value):
@@ -59,6 +65,7 @@ def test_contract(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_tiny_run_is_deterministic_and_pure(name, no_writes):
     module = experiments.get(name)
+    _skip_without_tensorflow(module)
     a = module.run(module.TINY, rng=np.random.default_rng(3))
     b = module.run(module.TINY, rng=np.random.default_rng(3))
     assert dataclasses.is_dataclass(a) and type(a) is type(b)
@@ -81,6 +88,7 @@ def test_figures_draw(name, tmp_path):
     from course_code.build import render
 
     module = experiments.get(name)
+    _skip_without_tensorflow(module)
     report = module.report(module.run(module.TINY, rng=np.random.default_rng(0)))
     render(name, report, tmp_path)
     for fig in report.figures:

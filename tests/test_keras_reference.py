@@ -25,7 +25,7 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from course_code import datasets  # noqa: E402
+from course_code import datasets, keras_compat  # noqa: E402
 from course_code.initializers import initialize_parameters  # noqa: E402
 from course_code.optimizers import adam, gd, momentum, rmsprop  # noqa: E402
 from course_code.schedules import (  # noqa: E402
@@ -50,61 +50,28 @@ STEPS_PER_EPOCH = 5
 
 @pytest.fixture(autouse=True)
 def float64_keras():
-    """Keras' default float type is global state: set float64 for the test, then restore it."""
-    old = keras.backend.floatx()
-    keras.backend.set_floatx("float64")
-    try:
+    """Keras' default float type is global state: float64 for the test, then restored."""
+    with keras_compat.float64_keras():
         yield
-    finally:
-        keras.backend.set_floatx(old)
 
 
-def max_rel_error(a: dict, b: dict) -> float:
-    """max over all parameters and elements of |a - b| / max(|a| + |b|, 1e-12)."""
-    worst = 0.0
-    for k in a:
-        x, y = np.asarray(a[k], dtype=float), np.asarray(b[k], dtype=float)
-        assert x.shape == y.shape, k
-        err = np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), 1e-12)
-        worst = max(worst, float(err.max()))
-    return worst
+max_rel_error = keras_compat.max_rel_error
+run_keras = keras_compat.run_keras
 
 
 def random_problem(seed: int):
     """A parameter dict and ``N_STEPS`` gradient dicts, all standard normal."""
-    rng = np.random.default_rng(seed)
-    params = {k: rng.standard_normal(s) for k, s in SHAPES.items()}
-    grads = [{"d" + k: rng.standard_normal(s) for k, s in SHAPES.items()} for _ in range(N_STEPS)]
-    return params, grads
+    return keras_compat.random_problem(np.random.default_rng(seed), SHAPES, N_STEPS)
 
 
 def run_ours(opt, params, grads, lr):
-    """Our parameters after every step: a list of ``N_STEPS`` dicts."""
-    state = opt.init(params)
-    history = []
-    for g in grads:
-        params, state = opt.update(params, g, state, learning_rate=lr)
-        history.append(params)
-    assert state.count == len(grads)
-    return history
-
-
-def run_keras(keras_opt, params, grads):
-    """The Keras optimizer applied to float64 ``tf.Variable``s: a list of ``N_STEPS`` dicts."""
-    keys = list(params)
-    variables = [tf.Variable(params[k], dtype=tf.float64, name=k) for k in keys]
-    history = []
-    for g in grads:
-        keras_opt.apply_gradients(
-            zip([tf.constant(g["d" + k], dtype=tf.float64) for k in keys], variables, strict=True))
-        history.append({k: v.numpy() for k, v in zip(keys, variables, strict=True)})
-    return history
+    """Our parameters after every step (the harness checks ``state.count == len(grads)``)."""
+    return keras_compat.run_ours(opt, params, grads, lr)
 
 
 def assert_same_trajectory(ours, theirs, start):
     """Every step agrees to ``TOL``; and the parameters did move, so agreement means something."""
-    for step, (a, b) in enumerate(zip(ours, theirs, strict=True), start=1):
-        err = max_rel_error(a, b)
+    for step, err in enumerate(keras_compat.step_errors(ours, theirs), start=1):
         assert err < TOL, f"step {step}: max relative error {err:.3e}"
     assert max_rel_error(ours[-1], start) > 1e-3
 
@@ -177,6 +144,15 @@ N_EPOCHS = 40
 def keras_at_epochs(schedule, epochs):
     steps = np.asarray(epochs) * STEPS_PER_EPOCH
     return np.array([float(schedule(tf.constant(int(s), dtype=tf.int64))) for s in steps])
+
+
+@pytest.mark.parametrize("schedule", [constant(0.1), inverse_time_decay(0.5, 0.3),
+                                      staircase_decay(0.1, 1.0, 3), exponential_decay(0.1, 0.95)])
+def test_harness_schedules_match_at_every_step(schedule):
+    """The harness' mapping (decay_steps in steps, staircase=True): equal at every optimizer
+    step, not only at the start of each epoch."""
+    err = keras_compat.schedule_errors(schedule, STEPS_PER_EPOCH, N_EPOCHS * STEPS_PER_EPOCH)
+    assert err.max() < 1e-12, err.max()
 
 
 def assert_close_schedules(ours, theirs):

@@ -1,0 +1,276 @@
+"""Framework equivalence: every course_code optimizer and schedule against Keras, step for step in float64.
+
+Each update rule gets random (but seeded) parameters and gradients; ours and its Keras
+counterpart (``course_code.keras_compat``) apply the same gradients for ``n_steps`` updates,
+and the table reports the largest element-wise relative error of the parameters, after the
+mapping each rule needs and, for contrast, without it. Schedules are compared at every
+optimizer step, epochs converted to steps. Seeds are stacked along a leading axis: every
+rule is element-wise, so one Keras run updates ``n_seeds + 1`` independent problems at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import keras_compat as kc
+from ..optimizers import adam, gd, momentum, rmsprop
+from ..report import FigureSpec, Report, markdown_table
+from ..schedules import constant, exponential_decay, inverse_time_decay, staircase_decay
+
+SEED = 6
+EXPECTED_SECONDS = 12
+#: The build adds these libraries' versions to the cache key.
+EXTRA_LIBRARIES = ("tensorflow",)
+TOLERANCE = 1e-6
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+SCHEDULES = ("constant", "inverse_time_decay", "staircase_decay", "exponential_decay")
+OUR_FORM = {
+    "gd": "W -= α dW", "momentum": "v = βv + (1-β)dW; W -= αv",
+    "rmsprop": "s = βs + (1-β)dW²; W -= α dW / (√s + ε)", "adam": "W -= α v̂ / (√ŝ + ε)",
+    "constant": "α₀", "inverse_time_decay": "α₀ / (1 + k·epoch)",
+    "staircase_decay": "α₀ / (1 + k·⌊epoch / T⌋)", "exponential_decay": "α₀·γ^epoch",
+}
+MAPPING = {
+    "gd": "none", "momentum": "learning_rate = α(1-β), momentum = β",
+    "rmsprop": "rho = β; ε goes inside Keras' root: same tiny ε on both sides",
+    "adam": "Keras' ε is ε-hat (added to √s, not √ŝ): same tiny ε on both sides",
+    "constant": "a plain float", "inverse_time_decay": "decay_steps = steps per epoch, staircase=True",
+    "staircase_decay": "decay_steps = T × steps per epoch, staircase=True",
+    "exponential_decay": "decay_steps = steps per epoch, staircase=True",
+}
+#: The mistakes shown against the mapping: key -> (rule, description).
+MISTAKES = {
+    "momentum_naive": ("momentum", "learning rate not multiplied by 1 - β"),
+    "momentum_python_floats": ("momentum", "mapped, but hyperparameters as Python floats (float32 in Keras)"),
+    "rmsprop_defaults": ("rmsprop", "default epsilons: ours 1e-8 outside the root, Keras 1e-7 inside"),
+    "adam_defaults": ("adam", "default epsilons: ours 1e-8 on √ŝ, Keras 1e-7 (ε-hat)"),
+    "inverse_time_decay_naive": ("inverse_time_decay", "decay_steps left in epochs (1)"),
+    "inverse_time_decay_smooth": ("inverse_time_decay", "steps converted, but staircase=False"),
+    "staircase_decay_naive": ("staircase_decay", "decay_steps left in epochs (T)"),
+    "exponential_decay_naive": ("exponential_decay", "decay_steps left in epochs (1)"),
+    "exponential_decay_smooth": ("exponential_decay", "steps converted, but staircase=False"),
+}
+#: The mistake drawn next to each rule in the bar chart.
+BAR_MISTAKE = {"momentum": "momentum_naive", "rmsprop": "rmsprop_defaults", "adam": "adam_defaults",
+               "inverse_time_decay": "inverse_time_decay_naive", "staircase_decay": "staircase_decay_naive",
+               "exponential_decay": "exponential_decay_naive"}
+
+
+@dataclass(frozen=True)
+class Config:
+    layer_dims: tuple[int, ...] = (4, 3, 1)   # parameters W1 (3, 4), b1 (3, 1), W2 (1, 3), b2 (1, 1)
+    n_steps: int = 50
+    n_seeds: int = 5
+    gd_learning_rate: float = 0.05
+    momentum_learning_rate: float = 0.05
+    momentum_beta: float = 0.9
+    rmsprop_learning_rate: float = 0.01
+    rmsprop_beta: float = 0.999
+    adam_learning_rate: float = 0.01
+    adam_beta1: float = 0.9
+    adam_beta2: float = 0.999
+    tiny_epsilon: float = 1e-16
+    epsilons: tuple[float, ...] = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
+    lr0: float = 0.1
+    decay_rate: float = 1.0
+    time_interval: int = 3
+    gamma: float = 0.95
+    steps_per_epoch: int = 5
+    n_epochs: int = 20
+
+
+TINY = Config(n_steps=5, n_seeds=2, epsilons=(1e-6, 1e-9, 1e-12), n_epochs=3)
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    errors: dict[str, np.ndarray]      # key -> (n_seeds + 1, n_steps); schedules (1, n_steps)
+    calls: dict[str, str]              # key -> the Keras call used
+    epsilon_errors: dict[str, np.ndarray]  # "rmsprop"/"adam" -> (len(epsilons), n_seeds + 1)
+
+
+def shapes(config: Config, n: int) -> dict[str, tuple[int, ...]]:
+    """Parameter shapes of ``layer_dims``, each with a leading axis of ``n`` stacked problems."""
+    d = config.layer_dims
+    out = {}
+    for l in range(1, len(d)):
+        out[f"W{l}"], out[f"b{l}"] = (n, d[l], d[l - 1]), (n, d[l], 1)
+    return out
+
+
+def optimizers(config: Config, epsilon: float | None = None) -> dict[str, tuple]:
+    """name -> (our optimizer, learning rate); ``epsilon`` for RMSprop and Adam (tiny if None)."""
+    eps = config.tiny_epsilon if epsilon is None else epsilon
+    return {"gd": (gd(), config.gd_learning_rate),
+            "momentum": (momentum(config.momentum_beta), config.momentum_learning_rate),
+            "rmsprop": (rmsprop(config.rmsprop_beta, eps), config.rmsprop_learning_rate),
+            "adam": (adam(config.adam_beta1, config.adam_beta2, eps), config.adam_learning_rate)}
+
+
+def schedules(config: Config) -> dict:
+    return {"constant": constant(config.lr0),
+            "inverse_time_decay": inverse_time_decay(config.lr0, config.decay_rate),
+            "staircase_decay": staircase_decay(config.lr0, config.decay_rate, config.time_interval),
+            "exponential_decay": exponential_decay(config.lr0, config.gamma)}
+
+
+def stacked_problem(rngs, config: Config):
+    """One problem per generator (:func:`keras_compat.random_problem`), stacked on axis 0."""
+    one = shapes(config, 1)
+    problems = [kc.random_problem(r, {k: s[1:] for k, s in one.items()}, config.n_steps) for r in rngs]
+    params = {k: np.stack([p[k] for p, _ in problems]) for k in one}
+    grads = [{g: np.stack([p[1][t][g] for p in problems]) for g in problems[0][1][0]}
+             for t in range(config.n_steps)]
+    return params, grads
+
+
+def per_seed(ours, theirs, n: int) -> np.ndarray:
+    """``(n, n_steps)``: :func:`keras_compat.step_errors` of each stacked problem."""
+    return np.array([kc.step_errors([{k: v[i] for k, v in a.items()} for a in ours],
+                                    [{k: v[i] for k, v in b.items()} for b in theirs]) for i in range(n)])
+
+
+def _compare(opt, lr, problem, n, **kw) -> np.ndarray:
+    return per_seed(*kc.optimizer_trajectories(opt, lr, *problem, **kw), n)
+
+
+def run(config: Config, *, rng: np.random.Generator) -> Result:
+    """Run every rule (mapped and mistaken) and the epsilon sweep; headline = problem 0."""
+    n = config.n_seeds + 1
+    errors, calls, eps_errors = {}, {}, {}
+    for (name, (opt, lr)), child in zip(optimizers(config).items(), rng.spawn(len(OPTIMIZERS)), strict=True):
+        problem = stacked_problem(child.spawn(n), config)
+        errors[name] = _compare(opt, lr, problem, n)
+        calls[name] = kc.spec_text(kc.keras_optimizer(opt, lr))
+        if name == "momentum":
+            errors["momentum_naive"] = _compare(opt, lr, problem, n, naive=True)
+            calls["momentum_naive"] = kc.spec_text(kc.keras_optimizer(opt, lr, naive=True))
+            errors["momentum_python_floats"] = _compare(opt, lr, problem, n, python_floats=True)
+            calls["momentum_python_floats"] = calls[name] + " with Python floats"
+        if name in ("rmsprop", "adam"):
+            default = optimizers(config, epsilon=1e-8)[name][0]
+            errors[f"{name}_defaults"] = _compare(default, lr, problem, n, naive=True)
+            calls[f"{name}_defaults"] = kc.spec_text(kc.keras_optimizer(default, lr, naive=True))
+            eps_errors[name] = np.array([
+                _compare(optimizers(config, epsilon=e)[name][0], lr, problem, n).max(axis=1)
+                for e in config.epsilons])
+    n_sched = config.n_epochs * config.steps_per_epoch
+    for name, sched in schedules(config).items():
+        for variant, suffix in (("mapped", ""), ("naive", "_naive"), ("smooth", "_smooth")):
+            key = name + suffix
+            if key in SCHEDULES or key in MISTAKES:
+                e = kc.schedule_errors(sched, config.steps_per_epoch, n_sched, variant=variant)
+                errors[key] = e[None]
+                calls[key] = kc.spec_text(kc.keras_schedule(sched, config.steps_per_epoch, variant=variant))
+    return Result(config, errors, calls, eps_errors)
+
+
+# ---------------------------------------------------------------------- report
+def _fmt(x: float) -> str:
+    return "0 (exact)" if x == 0 else f"{x:.1e}"
+
+
+def _draw_bars(result: Result):
+    def draw(fig):
+        ax = fig.subplots()
+        rules = OPTIMIZERS + SCHEDULES
+        floor = 1e-18
+        y = np.arange(len(rules))
+        mapped = [max(result.errors[r][0].max(), floor) for r in rules]
+        ax.barh(y - 0.2, mapped, height=0.4, color="C2", label="mapped call")
+        wrong = [max(result.errors[BAR_MISTAKE[r]][0].max(), floor) if r in BAR_MISTAKE else np.nan
+                 for r in rules]
+        ax.barh(y + 0.2, wrong, height=0.4, color="C5", label="unmapped call / default ε")
+        for yi, v in zip(y, mapped, strict=True):
+            if v == floor:
+                ax.annotate("0 (exact)", (floor, yi - 0.2), xytext=(3, 0), textcoords="offset points",
+                            va="center", fontsize=8)
+        ax.axvline(TOLERANCE, color="0.5", ls="--", lw=1)
+        ax.annotate("tolerance 1e-6", (TOLERANCE, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(3, -10),
+                    textcoords="offset points", fontsize=8, color="0.5")
+        ax.set_xscale("log")
+        ax.set_xlim(floor / 3, 10)
+        ax.set_yticks(y, rules)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"max relative error over {result.config.n_steps} updates (schedules: "
+                      f"{result.config.n_epochs * result.config.steps_per_epoch} steps)")
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8)
+        ax.set_title("course_code against Keras, float64 (headline seed)")
+    return draw
+
+
+def _draw_epsilon(result: Result):
+    def draw(fig):
+        ax = fig.subplots()
+        eps = np.array(result.config.epsilons)
+        for i, name in enumerate(("rmsprop", "adam")):
+            e = np.maximum(result.epsilon_errors[name], 1e-18)
+            ax.fill_between(eps, e.min(axis=1), e.max(axis=1), color=f"C{i}", alpha=0.2, lw=0)
+            ax.plot(eps, e[:, 0], "o-", color=f"C{i}", ms=4, label=f"{name} (band: all seeds)")
+        ax.plot(eps, eps / eps[-1] * result.epsilon_errors["adam"][-1, 0], color="0.5", ls=":",
+                label="slope 1 (error ∝ ε)")
+        for x, txt in ((1e-7, "Keras default"), (1e-8, "course default")):
+            ax.axvline(x, color="0.6", lw=0.8)
+            ax.annotate(txt, (x, 0.03), xycoords=ax.get_xaxis_transform(), rotation=90, fontsize=7,
+                        color="0.4", xytext=(2, 0), textcoords="offset points")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("ε (the same value on both sides)")
+        ax.set_ylabel(f"max relative error, {result.config.n_steps} updates")
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_title("Epsilon conventions: the gap grows with ε (RMSprop's as ε / s)")
+    return draw
+
+
+def _draw_steps(result: Result):
+    def draw(fig):
+        ax = fig.subplots()
+        steps = np.arange(1, result.config.n_steps + 1)
+        for i, key in enumerate(("momentum", "rmsprop", "adam", "momentum_python_floats", "adam_defaults")):
+            ls = "-" if i < 3 else "--"
+            ax.plot(steps, np.maximum(result.errors[key][0], 1e-18), ls, color=f"C{i}", label=key)
+        ax.set_yscale("log")
+        ax.set_xlabel("update")
+        ax.set_ylabel("max relative error after the update")
+        fig.legend(loc="outside lower center", fontsize=8, ncol=3)
+        ax.set_title("Per-update error, headline seed (gd is exactly 0; 0 drawn at 1e-18)")
+    return draw
+
+
+def report(result: Result) -> Report:
+    c, err = result.config, result.errors
+    n_s = c.n_epochs * c.steps_per_epoch
+    rows = []
+    for r in OPTIMIZERS + SCHEDULES:
+        head, worst = err[r][0].max(), err[r].max()
+        seeds = _fmt(worst) if r in OPTIMIZERS else "(no randomness)"
+        steps = c.n_steps if r in OPTIMIZERS else n_s
+        rows.append([r, OUR_FORM[r], f"`{result.calls[r]}`", MAPPING[r], steps, _fmt(head), seeds,
+                     "yes" if worst < TOLERANCE else "no"])
+    table = markdown_table(["rule", "our form", "Keras call used", "mapping", "steps",
+                            "max relative error", f"worst of {c.n_seeds + 1} seeds", "matches to 1e-6"],
+                           rows, align="llllrrrc")
+    mrows = [[MISTAKES[k][0], MISTAKES[k][1], f"`{result.calls[k]}`", _fmt(err[k][0].max()),
+              _fmt(err[k].max())] for k in MISTAKES]
+    mistakes = markdown_table(["rule", "mistake", "Keras call", "max relative error", "worst over seeds"],
+                              mrows, align="lllrr")
+    metrics = {k: {"max_rel_error": float(v[0].max()), "worst_over_seeds": float(v.max()),
+                   "matches_1e-6": bool(v.max() < TOLERANCE)} for k, v in err.items()}
+    metrics["epsilon_sweep"] = {
+        name: {f"{e:.0e}": float(row.max()) for e, row in zip(c.epsilons, v, strict=True)}
+        for name, v in result.epsilon_errors.items()}
+    metrics["all_mapped_match"] = all(metrics[r]["matches_1e-6"] for r in OPTIMIZERS + SCHEDULES)
+    figures = {
+        "errors": FigureSpec(_draw_bars(result), (8.0, 4.6),
+                             "Bar chart, log scale: max relative error of each rule against Keras, "
+                             "with the mapping and without it"),
+        "epsilon": FigureSpec(_draw_epsilon(result), (6.4, 3.8),
+                              "Log-log plot: RMSprop's and Adam's error against Keras "
+                              "for epsilons from 1e-12 to 1e-4, the same on both sides"),
+        "per_step": FigureSpec(_draw_steps(result), (6.4, 3.8),
+                               "Relative error after each update for the mapped optimizers and two mistakes"),
+    }
+    return Report(figures, {"equivalence": table, "mistakes": mistakes}, metrics)
