@@ -31,6 +31,12 @@ def _check_rate(name: str, value: float) -> float:
     return v
 
 
+def _check_interval(value) -> int:
+    if isinstance(value, bool) or not float(value).is_integer() or value < 1:
+        raise ValueError(f"time_interval must be a positive whole number of epochs, got {value!r}")
+    return int(value)
+
+
 def _epochs(epoch):
     e = np.asarray(epoch)
     if e.dtype.kind not in "iu" and not (e.dtype.kind == "f" and np.all(e == np.floor(e))):
@@ -105,11 +111,7 @@ class staircase_decay(Schedule):
     def __post_init__(self):
         object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
         object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
-        if isinstance(self.time_interval, bool) or int(self.time_interval) != self.time_interval \
-                or self.time_interval < 1:
-            raise ValueError(f"time_interval must be a positive whole number of epochs, "
-                             f"got {self.time_interval!r}")
-        object.__setattr__(self, "time_interval", int(self.time_interval))
+        object.__setattr__(self, "time_interval", _check_interval(self.time_interval))
 
     def rate(self, e):
         return self.lr0 / (1.0 + self.decay_rate * np.floor_divide(e, self.time_interval))
@@ -167,11 +169,7 @@ class compounded_decay(Schedule):
     def __post_init__(self):
         object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
         object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
-        if isinstance(self.time_interval, bool) or int(self.time_interval) != self.time_interval \
-                or self.time_interval < 1:
-            raise ValueError(f"time_interval must be a positive whole number of epochs, "
-                             f"got {self.time_interval!r}")
-        object.__setattr__(self, "time_interval", int(self.time_interval))
+        object.__setattr__(self, "time_interval", _check_interval(self.time_interval))
 
     def rate(self, e):
         e = np.asarray(e, dtype=np.int64)
