@@ -250,6 +250,7 @@ def expected_seconds(name: str, cache_dir: Path, default: float | None = None) -
 
 
 def _worker(name: str, config, seed: int, entry: str, described: dict) -> tuple[str, float, str]:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     try:
         return name, run_experiment(name, config, seed, Path(entry), described), ""
     except Exception:

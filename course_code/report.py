@@ -55,7 +55,8 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence], *, align: st
     if len(align) != len(header) or any(len(r) != len(header) for r in rows):
         raise ValueError("every row and the alignment need one entry per header column")
     marks = {"l": ":--", "c": ":-:", "r": "--:"}
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |"]
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
+             "| " + " | ".join(marks[a] for a in align) + " |"]
     lines += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 

@@ -104,3 +104,11 @@ def test_report_rejects_clashing_names():
         Report(figures={"readings": spec}, tables={"readings": "| a |\n"})
     with pytest.raises(ValueError, match="metrics"):
         Report(tables={"metrics": "| a |\n"})
+
+
+def test_markdown_table_escapes_pipes_everywhere():
+    from course_code.report import markdown_table
+
+    table = markdown_table(["|a - b|", "n"], [["x|y", 1]])
+    assert table.splitlines()[0] == "| \\|a - b\\| | n |"
+    assert "x\\|y" in table
