@@ -9,7 +9,9 @@ report is copied from the cache in milliseconds; any change re-executes it.
 
 A cell that raises fails the build (the error is printed with the report's name).
 
-Usage: ``python scripts/build_reports.py [NAME ...] [--force] [--timeout SECONDS]``
+Reports that need executing run side by side, one kernel per core.
+
+Usage: ``python scripts/build_reports.py [NAME ...] [--force] [--timeout SECONDS] [--jobs N]``
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from importlib import metadata
 from pathlib import Path
 
@@ -29,6 +32,8 @@ GENERATED = ROOT / "docs" / "generated"
 PACKAGE = ROOT / "course_code"
 CACHE = ROOT / ".cache" / "reports"
 LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat")
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
+              "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
 def _version(name: str) -> str:
@@ -63,19 +68,10 @@ def execute(source: Path, timeout: int) -> bytes:
     nb.metadata.pop("jupytext", None)  # the .ipynb stands alone (Colab, download)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(source.parent)}})
-    env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     try:
-        client.execute()
+        client.execute()  # the kernel inherits KERNEL_ENV, set by build()
     except CellExecutionError as e:
         raise SystemExit(f"report {source.name} failed:\n{e}") from None
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     for cell in nb.cells:  # deterministic bytes: no execution timestamps
         cell.get("metadata", {}).pop("execution", None)
     return nbformat.writes(nb).encode() + b"\n"
@@ -92,7 +88,18 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def build(names: list[str] | None = None, *, force: bool = False, timeout: int = 300) -> int:
+def _run_one(source: Path, cached: Path, timeout: int) -> float:
+    start = time.perf_counter()
+    data = execute(source, timeout)
+    for stale in CACHE.glob(f"{source.stem}-*.ipynb"):
+        stale.unlink()
+    _write_if_changed(cached, data)
+    _write_if_changed(source.with_suffix(".ipynb"), data)
+    return time.perf_counter() - start
+
+
+def build(names: list[str] | None = None, *, force: bool = False, timeout: int = 300,
+          jobs: int | None = None) -> int:
     sources = sorted(REPORTS.glob("*.py"))
     if names:
         unknown = sorted(set(names) - {s.stem for s in sources})
@@ -101,22 +108,37 @@ def build(names: list[str] | None = None, *, force: bool = False, timeout: int =
             return 2
         sources = [s for s in sources if s.stem in names]
     CACHE.mkdir(parents=True, exist_ok=True)
+    todo = []
     for source in sources:
-        key = cache_key(source)
-        cached = CACHE / f"{source.stem}-{key}.ipynb"
+        cached = CACHE / f"{source.stem}-{cache_key(source)}.ipynb"
         if cached.is_file() and not force:
-            status, seconds = "cached", 0.0
+            _write_if_changed(source.with_suffix(".ipynb"), cached.read_bytes())
+            print(f"  cached report {source.stem}", file=sys.stderr)
         else:
-            start = time.perf_counter()
-            data = execute(source, timeout)
-            seconds = time.perf_counter() - start
-            for stale in CACHE.glob(f"{source.stem}-*.ipynb"):
-                stale.unlink()
-            _write_if_changed(cached, data)
-            status = "ran"
-        _write_if_changed(source.with_suffix(".ipynb"), cached.read_bytes())
-        print(f"  {status:6} report {source.stem}" + (f" in {seconds:.1f} s" if status == "ran" else ""),
-              file=sys.stderr)
+            todo.append((source, cached))
+    failures = []
+    if todo:
+        # Each report runs in its own kernel process: run them side by side, one per core.
+        old = {k: os.environ.get(k) for k in KERNEL_ENV}
+        os.environ.update(KERNEL_ENV)
+        try:
+            with ThreadPoolExecutor(max(1, min(jobs or os.cpu_count() or 1, len(todo)))) as pool:
+                futures = {pool.submit(_run_one, source, cached, timeout): source for source, cached in todo}
+                for future in as_completed(futures):
+                    try:
+                        print(f"  ran    report {futures[future].stem} in {future.result():.1f} s",
+                              file=sys.stderr)
+                    except SystemExit as e:
+                        failures.append(str(e))
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return 1
     # Executed notebooks whose report source is gone would still be rendered: remove them.
     for nb in REPORTS.glob("*.ipynb"):
         if not nb.with_suffix(".py").is_file():
@@ -129,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these reports")
     parser.add_argument("--force", action="store_true", help="execute even when cached")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    parser.add_argument("--jobs", type=int, help="reports executed at once (default: one per core)")
     args = parser.parse_args(argv)
-    return build(args.names, force=args.force, timeout=args.timeout)
+    return build(args.names, force=args.force, timeout=args.timeout, jobs=args.jobs)
 
 
 if __name__ == "__main__":
