@@ -71,6 +71,7 @@ def sigmoid(z, *, dtype: str = "float32"):
     return tf.keras.activations.sigmoid(tf.cast(z, dtype))
 
 
+# --8<-- [start:one_hot]
 def one_hot_matrix(label, depth: int = 6):
     """One label as a one-hot vector of shape (depth,), float32 (the course's ``tf.one_hot``).
 
@@ -87,6 +88,7 @@ def one_hot_matrix(label, depth: int = 6):
     if not 0 <= int(arr.ravel()[0]) < depth:
         raise ValueError(f"label {int(arr.ravel()[0])} is outside 0 .. {depth - 1}")
     return tf.reshape(tf.one_hot(arr.reshape(1), depth, axis=0), (depth,))
+# --8<-- [end:one_hot]
 
 
 def _layer_seed(seed: int, layer: int) -> int:
@@ -94,6 +96,7 @@ def _layer_seed(seed: int, layer: int) -> int:
     return int(np.random.SeedSequence([seed, layer]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
+# --8<-- [start:initialize_parameters]
 def initialize_parameters(layer_dims, *, seed: int) -> dict:
     """Float64 ``tf.Variable``s ``W1, b1, ..., WL, bL``: Glorot-normal weights, zero biases.
 
@@ -115,6 +118,7 @@ def initialize_parameters(layer_dims, *, seed: int) -> dict:
         params[f"W{l}"] = tf.Variable(init((dims[l], dims[l - 1]), dtype="float64"), name=f"W{l}")
         params[f"b{l}"] = tf.Variable(tf.zeros((dims[l], 1), dtype="float64"), name=f"b{l}")
     return params
+# --8<-- [end:initialize_parameters]
 
 
 def _num_layers(params) -> int:
@@ -124,6 +128,7 @@ def _num_layers(params) -> int:
     return L
 
 
+# --8<-- [start:forward_propagation]
 def forward_propagation(X, params):
     """LINEAR -> RELU -> ... -> LINEAR: the logits ``Z[L]`` of shape (n[L], m), no softmax.
 
@@ -141,8 +146,10 @@ def forward_propagation(X, params):
         Z = tf.add(tf.linalg.matmul(params[f"W{l}"], A), params[f"b{l}"])
         A = tf.keras.activations.relu(Z) if l < L else Z
     return A
+# --8<-- [end:forward_propagation]
 
 
+# --8<-- [start:compute_total_loss]
 def compute_total_loss(logits, labels):
     """Sum over the batch of the categorical cross-entropy of softmax(logits): a scalar.
 
@@ -161,6 +168,7 @@ def compute_total_loss(logits, labels):
     per_example = tf.keras.losses.categorical_crossentropy(
         tf.transpose(labels), tf.transpose(logits), from_logits=True)
     return tf.reduce_sum(per_example)
+# --8<-- [end:compute_total_loss]
 
 
 # ---------------------------------------------------------------- training
@@ -194,6 +202,7 @@ def _check_data(X_train, Y_train, X_test, Y_test, layer_dims):
     return out
 
 
+# --8<-- [start:shuffled_batches]
 def _shuffled_batches(X, Y, minibatch_size: int, seed: int, num_epochs: int):
     """A ``tf.data`` pipeline of ``num_epochs`` passes over (X, Y) in row batches.
 
@@ -213,6 +222,7 @@ def _shuffled_batches(X, Y, minibatch_size: int, seed: int, num_epochs: int):
 
     return (tf.data.Dataset.range(num_epochs).flat_map(one_pass)
             .map(lambda idx: (tf.gather(rows_X, idx), tf.gather(rows_Y, idx))))
+# --8<-- [end:shuffled_batches]
 
 
 def _steps_per_epoch(m: int, minibatch_size: int) -> int:
@@ -229,6 +239,7 @@ def _accuracy(logits, Y) -> float:
     return float(np.mean(np.argmax(np.asarray(logits), 0) == np.argmax(Y, 0)))
 
 
+# --8<-- [start:train_model]
 def train_model(X_train, Y_train, X_test, Y_test, *, layer_dims, learning_rate: float,
                 num_epochs: int, minibatch_size: int = 32, seed: int) -> TFTrainResult:
     """Train the course's network with ``tf.Variable``s, ``tf.data``, ``GradientTape`` and Adam.
@@ -276,9 +287,11 @@ def train_model(X_train, Y_train, X_test, Y_test, *, layer_dims, learning_rate: 
         test_acc.append(_accuracy(forward_propagation(X_test, params), Y_test))
     return TFTrainResult({k: v.numpy() for k, v in params.items()}, np.array(costs),
                          np.array(train_acc), np.array(test_acc), train_acc[-1], test_acc[-1])
+# --8<-- [end:train_model]
 
 
 # ---------------------------------------------------------------- the Keras version
+# --8<-- [start:keras_model]
 def keras_model(params: dict):
     """A Keras ``Sequential`` copy of the network ``params`` (course layout), in float64.
 
@@ -295,6 +308,7 @@ def keras_model(params: dict):
                            dtype="float64", name=f"layer{l}") for l in range(1, L + 1)])
     model.set_weights([a for l in range(1, L + 1) for a in (W[f"W{l}"].T, W[f"b{l}"].ravel())])
     return model
+# --8<-- [end:keras_model]
 
 
 def _params_of(model) -> dict:
@@ -305,6 +319,7 @@ def _params_of(model) -> dict:
     return out
 
 
+# --8<-- [start:train_keras]
 def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epochs: int,
                 minibatch_size: int = 32, seed: int) -> dict:
     """:func:`train_model`'s run done by ``model.fit``: the same start, batches and Adam.
@@ -324,6 +339,7 @@ def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epoch
     model.fit(batches, epochs=num_epochs, verbose=0, shuffle=False,
               steps_per_epoch=_steps_per_epoch(X_train.shape[1], minibatch_size))
     return _params_of(model)
+# --8<-- [end:train_keras]
 
 
 @dataclass(frozen=True)
@@ -363,6 +379,7 @@ def compare_with_keras(low: TFTrainResult, X_train, Y_train, X_test, Y_test, *, 
 
 
 # ---------------------------------------------------------------- GradientTape check
+# --8<-- [start:tape_gradients]
 def tape_gradients(X, Y, params: dict) -> dict:
     """TensorFlow's gradients of :mod:`course_code.network`'s cost, in float64.
 
@@ -383,6 +400,7 @@ def tape_gradients(X, Y, params: dict) -> dict:
         cost = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=logits))
     grads = tape.gradient(cost, variables)
     return {"d" + k: g.numpy() for k, g in grads.items()}
+# --8<-- [end:tape_gradients]
 
 
 def gradient_tape_check(X, Y, params: dict) -> dict[str, float]:

@@ -1,0 +1,124 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # TensorFlow: the executable report
+#
+# This notebook re-runs, in short, the experiments of the [TensorFlow](../../tensorflow/)
+# page: the course's introduction to TensorFlow 2 (exercises, a LINEAR-RELU-LINEAR-RELU-LINEAR
+# network trained with `tf.GradientTape` and Adam) on the stand-in data, scikit-learn's 8×8
+# digits 0–5 (the course's SIGNS images cannot be downloaded here), then Keras `model.fit`
+# against the low-level loop, TensorFlow's gradients against our NumPy backward pass, and our
+# optimizers against Keras'. It trains for a few epochs only, so it runs in seconds.
+#
+# The first cell installs `course_code` and TensorFlow (CPU) when they are not importable
+# (in Colab, say); in a clone of the repository, where both are installed, it does nothing.
+# It also drops the notebook's own folder from the import path: this report's source is
+# `tensorflow.py`, which would otherwise shadow the `tensorflow` package.
+
+# %%
+import importlib.util
+import os
+import subprocess
+import sys
+
+here = os.path.abspath(os.getcwd())
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+
+REPOSITORY = "https://github.com/course-site/improving-deep-networks"
+if importlib.util.find_spec("course_code") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+if importlib.util.find_spec("tensorflow") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "tensorflow-cpu"], check=True)
+
+# %% [markdown]
+# ## The course's exercises
+#
+# The linear function with the course's `np.random.seed(1)`, the sigmoid and one-hot
+# encoding, with the values the course expects.
+
+# %%
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import dataclasses
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Markdown, display
+
+from course_code import experiments, tf_intro
+
+print(tf_intro.linear_function(np.random.RandomState(1)).numpy().ravel())
+print(tf_intro.sigmoid(np.array([-1.0, 0.0, 12.0])).numpy())
+print(tf_intro.one_hot_matrix(1, depth=4).numpy())
+
+# %% [markdown]
+# ## A short training run
+#
+# The site's run trains for 100 epochs at the raised rate and at the course's, over 5 seeds;
+# here 8 epochs and one extra seed. The Keras comparison and the GradientTape check run too.
+
+# %%
+tfi = experiments.get("tensorflow_intro")
+config = dataclasses.replace(tfi.Config(), num_epochs=8, n_seeds=1)
+start = time.perf_counter()
+result = tfi.run(config, rng=np.random.default_rng(tfi.SEED))
+print(f"trained in {time.perf_counter() - start:.1f} s")
+for name, run in (("raised rate", result.run), ("course's rate", result.course_rate)):
+    print(f"{name:>14}: cost {run.costs[0]:.3f} -> {run.costs[-1]:.3f}, "
+          f"train {run.final_train_accuracy:.3f}, test {run.final_test_accuracy:.3f}")
+
+# %% [markdown]
+# After a few epochs the raised learning rate is already far ahead. The accuracy curves,
+# drawn by the same function as the site's figure:
+
+# %%
+report = tfi.report(result)
+spec = report.figures["accuracy_curves"]
+fig = plt.figure(figsize=spec.size, layout="constrained")
+spec.draw(fig)
+plt.show()
+
+# %% [markdown]
+# Keras `model.fit` from the same weights on the same batches, and TensorFlow's gradients of
+# our NumPy network against `course_code.network.backward`:
+
+# %%
+display(Markdown(report.tables["keras"]))
+display(Markdown(report.tables["gradient_tape"]))
+
+# %% [markdown]
+# ## Our optimizers and schedules against Keras
+#
+# A small version of the `framework_equivalence` experiment (a few updates, two seeds):
+# every rule with its mapping, and the mistakes without it.
+
+# %%
+fe = experiments.get("framework_equivalence")
+start = time.perf_counter()
+eq = fe.run(fe.TINY, rng=np.random.default_rng(fe.SEED))
+print(f"compared in {time.perf_counter() - start:.1f} s")
+eq_report = fe.report(eq)
+display(Markdown(eq_report.tables["mistakes"]))
+assert eq_report.metrics["all_mapped_match"]
+
+# %% [markdown]
+# ## Try it
+#
+# - Set `learning_rate=config.course_learning_rate` and more epochs to watch the course's rate
+#   catch up, or try other `layer_dims`.
+# - In `fe.Config`, change `tiny_epsilon` to `1e-8` and see RMSprop's and Adam's errors
+#   against Keras grow in proportion to epsilon.
+# - Pass a Python float instead of `np.float64` to a Keras optimizer and compare the
+#   trajectories (`course_code.keras_compat.optimizer_errors(..., python_floats=True)`).
