@@ -23,17 +23,11 @@
 #
 # The first cell installs `course_code` and TensorFlow (CPU) when they are not importable
 # (in Colab, say); in a clone of the repository, where both are installed, it does nothing.
-# It also drops the notebook's own folder from the import path: this report's source is
-# `tensorflow.py`, which would otherwise shadow the `tensorflow` package.
 
 # %%
 import importlib.util
-import os
 import subprocess
 import sys
-
-here = os.path.abspath(os.getcwd())
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
 
 REPOSITORY = "https://github.com/course-site/improving-deep-networks"
 if importlib.util.find_spec("course_code") is None:
@@ -48,10 +42,11 @@ if importlib.util.find_spec("tensorflow") is None:
 # encoding, with the values the course expects.
 
 # %%
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import dataclasses
+import os
 import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import matplotlib.pyplot as plt
 import numpy as np
