@@ -28,6 +28,8 @@ _NAMES = (
     "lr_decay",
     "tensorflow_intro",
     "framework_equivalence",
+    "batch_norm",
+    "hyperparameter_search",
 )
 
 
