@@ -11,6 +11,7 @@ Layout of what it writes::
         <figure>.md                      the Markdown that shows the pair (for includes)
         <table>.md                       Markdown tables
         metrics.json                     headline numbers quoted by the pages
+        <data>.json                      data of the interactive figures (report.encode_data)
         provenance.json                  config, seed, code hash, library versions, seconds
 
 The key hashes the experiment's name, config and seed, the source of every
@@ -166,6 +167,7 @@ def render(name: str, report, directory: Path) -> None:
     from matplotlib.figure import Figure
 
     from .plotting import theme
+    from .report import encode_data
 
     for fig_name, spec in report.figures.items():
         for variant, suffix in (("light", ""), ("dark", "-dark")):
@@ -178,6 +180,8 @@ def render(name: str, report, directory: Path) -> None:
     for table_name, markdown in report.tables.items():
         (directory / f"{table_name}.md").write_text(markdown)
     (directory / "metrics.json").write_text(json.dumps(report.metrics, indent=2, sort_keys=True) + "\n")
+    for data_name, value in report.data.items():
+        (directory / f"{data_name}.json").write_text(encode_data(value, data_name))
 
 
 def run_experiment(name: str, config, seed: int, entry: Path, described: dict) -> float:

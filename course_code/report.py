@@ -1,16 +1,23 @@
-"""What an experiment hands to the site: figures to draw, Markdown tables, headline metrics.
+"""What an experiment hands to the site: figures to draw, Markdown tables, headline metrics, data.
 
 Pure data and string formatting; the build (:mod:`course_code.build`) renders and writes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["FigureSpec", "Report", "markdown_table", "seed_summary"]
+__all__ = ["FigureSpec", "Report", "encode_data", "markdown_table", "seed_summary"]
+
+#: Significant digits of every float in a data file (enough for any plot, small files).
+DATA_DIGITS = 6
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -32,15 +39,61 @@ class Report:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)     # name -> Markdown table
     metrics: dict[str, object] = field(default_factory=dict)  # JSON-able numbers for the text
+    #: name -> JSON-able value, written as <name>.json for the page's interactive figures
+    #: (see :func:`encode_data`: finite numbers only, floats kept to DATA_DIGITS digits).
+    data: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self):
         # A figure named x is shown by x.md, a table named x is x.md too: they would collide.
         clash = sorted(set(self.figures) & set(self.tables))
         if clash:
             raise ValueError(f"figure and table names must differ (each becomes <name>.md): {clash}")
-        reserved = sorted({"metrics", "provenance"} & (set(self.figures) | set(self.tables)))
+        # One name, one thing on the page: a data file never shares a figure's or a table's name.
+        clash = sorted(set(self.data) & (set(self.figures) | set(self.tables)))
+        if clash:
+            raise ValueError(f"data names must differ from figure and table names: {clash}")
+        reserved = sorted({"metrics", "provenance"} & (set(self.figures) | set(self.tables) | set(self.data)))
         if reserved:
             raise ValueError(f"names {reserved} are reserved for metrics.json / provenance.json")
+        bad = sorted(n for n in self.data if not (isinstance(n, str) and _NAME.fullmatch(n)))
+        if bad:
+            raise ValueError(f"data names become file names: letters, digits, _ and - only, got {bad}")
+
+
+def _plain(value, where: str):
+    """``value`` as JSON types, floats rounded to DATA_DIGITS significant digits."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            raise ValueError(f"{where} is {v}: JSON has no NaN or infinity, encode it explicitly "
+                             "(e.g. truncate a diverged path and flag it)")
+        v = float(f"{v:.{DATA_DIGITS}g}")
+        return 0.0 if v == 0 else v  # no -0.0
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{where}: keys must be strings, got {sorted(map(repr, value))}")
+        return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    raise ValueError(f"{where} is a {type(value).__name__}, which has no JSON form")
+
+
+def encode_data(value, name: str = "data") -> str:
+    """The bytes of ``<name>.json``: compact, sorted keys, floats to DATA_DIGITS significant digits.
+
+    NumPy arrays and scalars become lists and numbers. NaN and infinity raise ``ValueError``
+    (naming where they are): the experiment must say explicitly what they mean.
+    The same value always gives the same text.
+    """
+    return json.dumps(_plain(value, name), sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 def _cell(v) -> str:

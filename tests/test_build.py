@@ -178,3 +178,14 @@ def test_expected_seconds_reads_the_newest_entry(tmp_path):
         (entry / "provenance.json").write_text(json.dumps({"seconds": seconds}))
         os.utime(entry / "provenance.json", (1000 + i, 1000 + i))
     assert B.expected_seconds("initialization", tmp_path) == 12.5
+
+
+def test_render_writes_the_data_files(tmp_path):
+    import numpy as np
+
+    from course_code.report import Report
+
+    B.render("demo", Report(data={"grid": {"x": np.linspace(0, 1, 3)}, "empty": []}), tmp_path)
+    assert (tmp_path / "grid.json").read_text() == '{"x":[0.0,0.5,1.0]}\n'
+    assert json.loads((tmp_path / "empty.json").read_text()) == []
+    assert json.loads((tmp_path / "metrics.json").read_text()) == {}
