@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .losses import cross_entropy_from_logits, l2_cost
-from .network import backward, check_params, forward
+from .network import backward, check_params, forward, param_keys
 
 __all__ = [
     "gradient_check",
@@ -20,14 +20,15 @@ __all__ = [
 
 
 def _param_keys(params) -> list[str]:
-    L = check_params(params)
-    return [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    check_params(params)
+    return param_keys(params)  # W1, b1, ... (gamma{l}, beta{l} for b{l} with batch norm)
 
 
 def params_to_vector(params: dict[str, np.ndarray]) -> np.ndarray:
     """All parameters as one vector ``theta``: W1, b1, W2, b2, ... each flattened row by row.
 
-    For the course's [4, 5, 3, 1] network that is 20 + 5 + 15 + 3 + 3 + 1 = 47 numbers.
+    For the course's [4, 5, 3, 1] network that is 20 + 5 + 15 + 3 + 3 + 1 = 47 numbers. A
+    batch-normalized layer contributes ``W{l}, gamma{l}, beta{l}`` in that order.
     Returns a new float array of shape (n_params,).
     """
     return np.concatenate([np.asarray(params[k], dtype=float).ravel() for k in _param_keys(params)])
@@ -133,6 +134,9 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
         The backward pass under test (default :func:`course_code.network.backward`);
         pass a deliberately broken one to see the check catch it.
 
+    Batch-normalized layers (``gamma{l}, beta{l}`` in ``params``) are checked in training
+    mode: the batch's own mean and variance, which depend on every parameter below them.
+
     Returns
     -------
     float
@@ -145,11 +149,11 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
 
     def cost(theta):  # exact cross-entropy from the logits, plus the L2 term
         p = vector_to_params(theta, params)
-        _, caches = forward(X, p, keep_prob=keep_prob, masks=masks)
+        _, caches = forward(X, p, keep_prob=keep_prob, masks=masks, training=True)
         ZL = caches[-1].linear_activation.Z
         return cross_entropy_from_logits(ZL, Y) + (l2_cost(p, lambd, Y.shape[1]) if lambd else 0.0)
 
-    AL, caches = forward(X, params, keep_prob=keep_prob, masks=masks)
+    AL, caches = forward(X, params, keep_prob=keep_prob, masks=masks, training=True)
     grads = backward_fn(AL, Y, caches, lambd=lambd, keep_prob=keep_prob)
     approx = numerical_gradient(cost, params_to_vector(params), epsilon=epsilon)
     return relative_difference(grads_to_vector(grads, params), approx)

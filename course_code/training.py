@@ -12,7 +12,7 @@ from .engine import FlatMLP
 from .initializers import initialize_parameters
 from .losses import cross_entropy_from_logits
 from .minibatch import batch_bounds, check_mini_batch_size
-from .network import check_params, check_XY, layer_dims_of
+from .network import backward, check_params, check_XY, forward, layer_dims_of, param_keys, with_batchnorm
 from .optimizers import Optimizer, check_learning_rate
 from .regularization import check_keep_prob, check_lambd
 from .schedules import Schedule
@@ -43,6 +43,10 @@ class TrainResult:
         Wall-clock time of the training loop.
     steps : int
         Number of parameter updates made.
+    running : tuple or None
+        Batch-norm networks only: the running statistics for inference, one entry per hidden
+        layer (``RunningStats`` or None); pass them to ``predict``/``accuracy`` as ``running=``.
+        None without batch norm.
     """
 
     params: dict
@@ -51,6 +55,7 @@ class TrainResult:
     epochs: np.ndarray
     seconds: float
     steps: int
+    running: tuple | None = None
 
 
 def _learning_rates(schedule, num_epochs: int) -> np.ndarray:
@@ -90,6 +95,18 @@ def _check_arguments(X, Y, layer_dims, optimizer, num_epochs, record_every) -> N
             raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
 
 
+def _batchnorm_layers(batch_norm, layer_dims) -> tuple[int, ...]:
+    """The hidden layers (1-based) that ``batch_norm`` (a bool or one bool per hidden layer) selects."""
+    hidden = len(layer_dims) - 2
+    if isinstance(batch_norm, (bool, np.bool_)):
+        return tuple(range(1, hidden + 1)) if batch_norm else ()
+    flags = tuple(batch_norm) if isinstance(batch_norm, (tuple, list)) else None
+    if flags is None or len(flags) != hidden or not all(isinstance(f, (bool, np.bool_)) for f in flags):
+        raise ValueError(f"batch_norm must be a bool or one bool per hidden layer ({hidden}), "
+                         f"got {batch_norm!r}")
+    return tuple(l for l, f in enumerate(flags, start=1) if f)
+
+
 def _initial_params(init, layer_dims, rng) -> dict[str, np.ndarray]:
     if isinstance(init, str):
         return initialize_parameters(layer_dims, init, rng=rng)
@@ -113,7 +130,8 @@ def _l2_penalty(net: FlatMLP, lambd: float, m: int) -> float:
 # --8<-- [start:train]
 def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
           mini_batch_size: int | None = None, lambd: float = 0.0, keep_prob: float = 1.0,
-          init="he", rng: np.random.Generator, record_every: int = 100) -> TrainResult:
+          init="he", rng: np.random.Generator, record_every: int = 100,
+          batch_norm=False) -> TrainResult:
     """Train the network of :mod:`course_code.network` on ``(X, Y)``.
 
     Parameters
@@ -146,6 +164,12 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
         The only source of randomness: initialization, then shuffling and dropout.
     record_every : int
         Record cost and learning rate at epochs ``0, record_every, 2 * record_every, ...``.
+    batch_norm : bool or tuple of bool
+        Batch-normalize every hidden layer (True), none (False), or those marked True in a
+        tuple with one entry per hidden layer. Such a layer learns ``gamma{l}, beta{l}`` instead
+        of the bias ``b{l}`` (see :mod:`course_code.network`); an ``init`` dict may hold either.
+        Costs are measured in training mode (batch statistics); the result carries the running
+        statistics for inference.
 
     Returns
     -------
@@ -157,6 +181,10 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
     m = X.shape[1]
     size = m if mini_batch_size is None else check_mini_batch_size(mini_batch_size, m)
     rates = _learning_rates(schedule, num_epochs)
+    bn_layers = _batchnorm_layers(batch_norm, layer_dims)
+    if bn_layers:
+        params = with_batchnorm(_initial_params(init, layer_dims, rng), bn_layers)
+        return _train_batchnorm(X, Y, params, optimizer, rates, size, lambd, keep_prob, rng, record_every)
 
     net = FlatMLP(layer_dims)
     net.set_params(_initial_params(init, layer_dims, rng))
@@ -199,3 +227,66 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
     epochs = np.array(recorded, dtype=int)
     return TrainResult(net.get_params(), np.array(costs), rates[epochs], epochs, seconds, t)
 # --8<-- [end:train]
+
+
+def _flat_views(params: dict) -> tuple[np.ndarray, dict]:
+    """``theta`` (all parameters end to end, in ``param_keys`` order) and a dict of views into it."""
+    keys = param_keys(params)
+    theta = np.concatenate([params[k].ravel() for k in keys])
+    views, offset = {}, 0
+    for k in keys:
+        views[k] = theta[offset:offset + params[k].size].reshape(params[k].shape)
+        offset += params[k].size
+    return theta, views
+
+
+def _check_finite_params(theta: np.ndarray, params: dict, epoch: int, lr: float) -> None:
+    if not math.isfinite(float(theta.sum())):
+        bad = [k for k, v in params.items() if not np.all(np.isfinite(v))]
+        value = "nan" if any(np.isnan(params[k]).any() for k in bad) else "inf"
+        raise TrainingDiverged(f"training diverged: {value} in parameters {', '.join(bad)} by epoch "
+                               f"{epoch} (learning rate {lr:g}); try a smaller learning rate")
+
+
+def _train_batchnorm(X, Y, params, optimizer, rates, size, lambd, keep_prob, rng, record_every):
+    """:func:`train` for a network with batch-norm layers.
+
+    It runs the readable :func:`~course_code.network.forward` / ``backward`` (training mode)
+    on parameters that are views into one flat vector, so the optimizer's flat in-place step
+    (the same code the fast engine uses) updates them all at once. Mini-batches are cut as in
+    the fast path: one permutation of the columns per epoch.
+    """
+    m = X.shape[1]
+    theta, params = _flat_views(params)
+    keys = param_keys(params)
+    state = optimizer.init({"theta": theta})
+    slots = tuple(state.slots[s]["theta"] for s in optimizer.slot_names)
+    grad, work = np.empty_like(theta), np.empty_like(theta)
+    running, costs, recorded, t = None, [], [], 0
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(len(rates)):
+            lr, record = float(rates[epoch]), epoch % record_every == 0
+            perm = rng.permutation(m) if size < m else slice(None)
+            Xs, Ys = X[:, perm], Y[:, perm]
+            total = 0.0
+            penalty = (lambd / (2 * m) * sum(float(np.sum(params[k] ** 2)) for k in keys if k[0] == "W")
+                       if lambd and record else 0.0)
+            for a, b in batch_bounds(m, size):
+                AL, caches = forward(Xs[:, a:b], params, keep_prob=keep_prob, rng=rng,
+                                     training=True, running=running)
+                running = tuple(c.running for c in caches[:-1])
+                if record:
+                    total += cross_entropy_from_logits(caches[-1].linear_activation.Z, Ys[:, a:b]) * (b - a)
+                grads = backward(AL, Ys[:, a:b], caches, lambd=lambd * (b - a) / m, keep_prob=keep_prob)
+                np.concatenate([grads["d" + k].ravel() for k in keys], out=grad)
+                t += 1
+                optimizer.step(theta, grad, slots, t, lr, work)
+            if record:
+                costs.append(total / m + penalty)
+                recorded.append(epoch)
+            _check_finite_params(theta, params, epoch, lr)
+    seconds = time.perf_counter() - start
+    epochs = np.array(recorded, dtype=int)
+    final = {k: v.copy() for k, v in params.items()}
+    return TrainResult(final, np.array(costs), rates[epochs], epochs, seconds, t, running)
