@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_code list | run NAME | build``.
+"""Command line: ``python -m course_code list | run NAME | build | sweep``.
 
 Bad names, keys or values exit with status 2 and a message saying what is valid.
 """
@@ -9,6 +9,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import time
 import typing
 from pathlib import Path
 
@@ -109,6 +110,73 @@ def _cmd_build(args, parser) -> int:
     return 1 if failed else 0
 
 
+def _sweep_progress(result, cached: bool, k: int, n: int) -> None:
+    params = " ".join(f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
+                      for name, value in result.trial.params)
+    score = "diverged" if result.diverged else f"val acc {result.val_accuracy:.3f}"
+    note = "  (cached)" if cached else ""
+    print(f"  [{k}/{n}] trial {result.trial.index:3d}  {params}  -> {score}{note}",
+          file=sys.stderr, flush=True)
+
+
+def _sweep_table(results, shown: int = 20) -> str:
+    from .report import markdown_table
+    from .search import best
+
+    ranked = sorted(results, key=lambda r: (r.diverged, -(0 if r.diverged else r.val_accuracy),
+                                            r.trial.index))
+    names = [name for name, _ in results[0].trial.params]
+    rows = [[r.trial.index, *[f"{v:.4g}" if isinstance(v, float) else v for _, v in r.trial.params],
+             "diverged" if r.diverged else f"{r.val_accuracy:.3f}",
+             "-" if r.diverged else f"{r.final_cost:.4f}"] for r in ranked[:shown]]
+    table = markdown_table(["trial", *names, "val accuracy", "final cost"], rows)
+    more = f"... {len(results) - shown} more trials\n" if len(results) > shown else ""
+    b = best(results)
+    return table + more + f"best: trial {b.trial.index} ({b.val_accuracy:.3f}); " \
+        f"{sum(r.diverged for r in results)} diverged\n"
+
+
+def _cmd_sweep(args, parser) -> int:
+    from .search import SPACE, coarse_to_fine, make_trials
+    from .sweep import DEFAULT_CACHE, sweep
+
+    for flag, value in (("--trials", args.trials), ("--workers", args.workers), ("--rounds", args.rounds)):
+        if value is not None and value < 1:
+            parser.error(f"{flag} must be at least 1, got {value}")
+    if args.scheduler is not None and "://" not in args.scheduler:
+        parser.error(f"--scheduler takes an address like tcp://HOST:PORT, got {args.scheduler!r}")
+    if args.scheduler and (args.workers or args.serial):
+        parser.error("--scheduler runs on an existing cluster: drop --workers / --serial")
+    try:
+        make_trials(SPACE, args.trials, method=args.method, seed=args.seed)
+    except ValueError as e:
+        parser.error(f"--trials {args.trials} with --method {args.method}: {e}")
+    cache = None if args.no_cache else Path(args.cache or DEFAULT_CACHE)
+    totals = {"computed": 0, "cached": 0, "where": "cache"}
+
+    def evaluate(trials):
+        outcome = sweep(trials, serial=args.serial, workers=args.workers, scheduler=args.scheduler,
+                        cache_dir=cache, on_result=_sweep_progress)
+        totals["computed"] += outcome.computed
+        totals["cached"] += outcome.cached
+        totals["where"] = outcome.where if outcome.computed else totals["where"]
+        return outcome.results
+
+    start = time.perf_counter()
+    try:
+        rounds = coarse_to_fine(SPACE, args.trials, rounds=args.rounds, evaluate=evaluate,
+                                method=args.method, seed=args.seed)
+    except OSError as e:  # includes the scheduler's connection timeout
+        parser.error(f"could not run the sweep on {args.scheduler or 'the local cluster'}: {e}")
+    for r, (space, results) in enumerate(rounds, start=1):
+        box = ", ".join(f"{d.name} in [{d.low:.4g}, {d.high:.4g}]" for d in space)
+        print(f"\nround {r}/{len(rounds)}: {len(results)} {args.method} trials, {box}\n")
+        print(_sweep_table(results))
+    print(f"sweep: {totals['computed']} computed ({totals['where']}), {totals['cached']} cached, "
+          f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_code", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +192,20 @@ def make_parser() -> argparse.ArgumentParser:
     bld.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     bld.add_argument("--out", default="docs/generated", help=argparse.SUPPRESS)
     bld.add_argument("--cache", default=".cache/experiments", help=argparse.SUPPRESS)
+    swp = sub.add_parser("sweep", help="hyperparameter search (learning rate, momentum beta) on Dask",
+                         description="Random or grid search over the learning rate and 1 - beta (both on a "
+                         "log scale) of a small net on the moons data; trials run on an embedded Dask "
+                         "LocalCluster (or --scheduler) and are cached one by one.")
+    swp.add_argument("--trials", type=int, default=32, help="trials per round (a grid uses the largest "
+                     "k x k grid that fits; default 32)")
+    swp.add_argument("--method", choices=("random", "grid"), default="random")
+    swp.add_argument("--rounds", type=int, default=1, help="coarse-to-fine rounds (default 1)")
+    swp.add_argument("--workers", type=int, help="local Dask worker processes (default: one per core)")
+    swp.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786")
+    swp.add_argument("--serial", action="store_true", help="run the trials in this process, without Dask")
+    swp.add_argument("--seed", type=int, default=0)
+    swp.add_argument("--no-cache", action="store_true", help="neither read nor write the trial cache")
+    swp.add_argument("--cache", help=argparse.SUPPRESS)
     return parser
 
 
@@ -134,4 +216,6 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_list(args)
     if args.command == "run":
         return _cmd_run(args, parser)
+    if args.command == "sweep":
+        return _cmd_sweep(args, parser)
     return _cmd_build(args, parser)
