@@ -1,0 +1,223 @@
+"""Figures, tables and metrics of the batch-norm experiment (see :mod:`.batch_norm`).
+
+Matplotlib is imported inside the draw functions only, so running the experiment never
+imports it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..report import markdown_table, seed_summary
+
+METHODS = ("plain", "bn")
+LABELS = {"plain": "without batch norm", "bn": "with batch norm"}
+COLORS = {"plain": "C5", "bn": "C0"}
+
+
+# ---------------------------------------------------------------------- summaries
+def trained(result) -> np.ndarray:
+    """(2, R, S) bool: the run did not diverge and reached ``good_accuracy`` on the test set."""
+    ok = np.where(result.diverged, False, np.nan_to_num(result.test_accuracy, nan=0.0))
+    return ~result.diverged & (ok >= result.config.good_accuracy)
+
+
+def stalled(result) -> np.ndarray:
+    """(2, R, S) bool: finite, but the final cost is no better than guessing 1/2 (ln 2 or more)."""
+    with np.errstate(invalid="ignore"):
+        return ~result.diverged & (np.nan_to_num(result.final_cost, nan=0.0) >= np.log(2) - 1e-3)
+
+
+def largest_good_rate(result) -> np.ndarray:
+    """(2, S): for each method and seed, the largest rate at which that run trained (0 if none)."""
+    rates = np.asarray(result.config.learning_rates)[None, :, None]
+    return np.max(np.where(trained(result), rates, 0.0), axis=1)
+
+
+def _largest_all(result, i: int) -> float:
+    """Largest rate at which *every* seed of method ``i`` trained (0 if none)."""
+    ok = trained(result)[i].all(axis=1)
+    rates = np.asarray(result.config.learning_rates)
+    return float(rates[ok].max()) if ok.any() else 0.0
+
+
+def _cell(values: np.ndarray, diverged: np.ndarray, headline: bool) -> str:
+    """One table cell: the headline value, or 'mean (range)' over the seeds, diverged runs named."""
+    if headline:
+        return "diverged" if diverged[0] else f"{values[0]:.3f}"
+    finite = values[~diverged]
+    if finite.size == 0:
+        return f"all {diverged.size} diverged"
+    text = seed_summary(finite) if finite.size > 1 else f"{finite[0]:.3f}"
+    return text + (f", {int(diverged.sum())} diverged" if diverged.any() else "")
+
+
+def _rate_table(result, values: np.ndarray) -> str:
+    s = result.config.n_seeds
+    rows = []
+    for j, lr in enumerate(result.config.learning_rates):
+        row = [f"{lr:g}"]
+        for i in range(len(METHODS)):
+            row += [_cell(values[i, j], result.diverged[i, j], True),
+                    _cell(values[i, j], result.diverged[i, j], False)]
+        rows.append(row)
+    header = ["learning rate"]
+    for m in METHODS:
+        header += [f"{LABELS[m]}: headline", f"{LABELS[m]}: {s} seeds, mean (range)"]
+    return markdown_table(header, rows, align="r" + "c" * (len(header) - 1))
+
+
+def tables(result) -> dict[str, str]:
+    c = result.config
+    good = largest_good_rate(result)
+    stuck = stalled(result)
+    rows = [[LABELS[m], f"{good[i, 0]:g}", f"{_largest_all(result, i):g}",
+             ", ".join(f"{v:g}" for v in good[i]),
+             int(stuck[i].sum()), int(result.diverged[i].sum())] for i, m in enumerate(METHODS)]
+    tolerance = markdown_table(
+        ["network", "largest rate that trains: headline", f"on all {c.n_seeds} seeds", "per seed",
+         f"stalled runs (of {stuck[0].size})", f"diverged runs (of {stuck[0].size})"], rows,
+        align="lccccc")
+    return {"accuracy": _rate_table(result, result.test_accuracy),
+            "cost": _rate_table(result, result.final_cost),
+            "tolerance": tolerance}
+
+
+def _band_change(band: np.ndarray) -> np.ndarray:
+    """Per tracked layer: largest |change| over training of the 5-95 % width, relative to the start."""
+    width = band[:, :, -1] - band[:, :, 0]
+    return np.max(np.abs(width - width[:1]), axis=0) / np.maximum(width[0], 1e-12)
+
+
+def metrics(result) -> dict:
+    c = result.config
+    rates = list(c.learning_rates)
+    j = rates.index(c.curve_rate)
+    good, tr = largest_good_rate(result), trained(result)
+    both = tr.all(axis=2).all(axis=0)  # rates at which both methods train on every seed
+    lower_cost = [bool(np.all(result.final_cost[1, jj] < result.final_cost[0, jj]))
+                  for jj in np.flatnonzero(both)]
+    change = {m: _band_change(result.bands[m]) for m in ("plain", "bn_raw", "bn")}
+    out = {
+        "learning_rates": rates, "curve_rate": c.curve_rate, "n_seeds": c.n_seeds,
+        "num_epochs": c.num_epochs, "good_accuracy": c.good_accuracy, "hidden_layers": len(c.layer_dims) - 2,
+        "tracked_layers": list(c.tracked_layers),
+    }
+    for i, m in enumerate(METHODS):
+        out[m] = {
+            "largest_good_rate_headline": float(good[i, 0]),
+            "largest_good_rate_all_seeds": _largest_all(result, i),
+            "diverged_runs": int(result.diverged[i].sum()),
+            "failed_runs": int((~tr[i]).sum()),
+            "stalled_runs": int(stalled(result)[i].sum()),
+            "curve_final_cost_headline": float(result.final_cost[i, j, 0]),
+            "curve_final_cost_mean": float(np.mean(result.final_cost[i, j])),
+            "curve_test_accuracy_mean": float(np.mean(result.test_accuracy[i, j])),
+            "band_width_change_max": float(np.max(change[m])),
+        }
+    out["bn_raw"] = {"band_width_change_max": float(np.max(change["bn_raw"]))}
+    out["claims"] = {
+        # per seed, batch norm trains at a strictly larger rate than the plain network
+        "bn_tolerates_larger_rates": bool(np.all(good[1] > good[0])),
+        "bn_tolerates_larger_rates_all_seeds": _largest_all(result, 1) > _largest_all(result, 0),
+        "plain_fails_at_some_rate": bool((~tr[0]).any()),
+        "bn_fails_at_some_rate": bool((~tr[1]).any()),
+        # at every rate where both train on every seed, BN ends lower on every seed
+        "bn_lower_cost_wherever_both_train": bool(lower_cost) and all(lower_cost),
+        "bn_lower_cost_at_curve_rate": bool(np.all(result.final_cost[1, j] < result.final_cost[0, j])),
+        "bn_relu_input_steadier": bool(np.max(change["bn"]) < np.max(change["plain"])),
+    }
+    return out
+
+
+# ---------------------------------------------------------------------- figures
+def _mark_diverged(ax, x, n, color, ymax_frac=1.04):
+    """An x at the top of the axes for each rate with diverged runs, labelled with their count."""
+    for xi, k in zip(x, n, strict=True):
+        if k:
+            ax.plot([xi], [ymax_frac], marker="x", color=color, ms=7, mew=2,
+                    transform=ax.get_xaxis_transform(), clip_on=False)
+            ax.annotate(f"{k}", (xi, ymax_frac), xycoords=("data", "axes fraction"), xytext=(5, -3),
+                        textcoords="offset points", color=color, fontsize=8)
+
+
+def draw_rates(result):
+    def draw(fig):
+        c = result.config
+        rates = np.asarray(c.learning_rates)
+        ax_cost, ax_acc = fig.subplots(1, 2)
+        s = c.n_seeds
+        for i, m in enumerate(METHODS):
+            col = COLORS[m]
+            offset = rates * (1.06 if i else 1 / 1.06)  # side by side, not on top of each other
+            for ax, values in ((ax_cost, result.final_cost[i]), (ax_acc, result.test_accuracy[i])):
+                with np.errstate(invalid="ignore"):
+                    mean = np.where(result.diverged[i].all(axis=1), np.nan, np.nanmean(
+                        np.where(result.diverged[i], np.nan, values), axis=1))
+                ax.plot(rates, mean, color=col, label=LABELS[m], zorder=2)
+                xs = np.repeat(offset[:, None], s, axis=1)
+                ax.scatter(xs[~result.diverged[i]], values[~result.diverged[i]], s=12, color=col,
+                           alpha=0.7, linewidths=0, zorder=3)
+                _mark_diverged(ax, offset, result.diverged[i].sum(axis=1), col)
+        ax_cost.set_yscale("log")
+        ax_cost.set_ylabel("final training cost")
+        ax_cost.set_title(f"Cost after {c.num_epochs} epochs", pad=14)
+        ax_acc.axhline(c.good_accuracy, color="0.5", lw=0.8, ls=":")
+        ax_acc.set_ylim(0.4, 1.02)
+        ax_acc.set_ylabel("test accuracy")
+        ax_acc.set_title(f"Test accuracy, {s} seeds (dots) and mean (line)", pad=14)
+        for ax in (ax_cost, ax_acc):
+            ax.set_xscale("log")
+            ax.set_xlabel("learning rate (gradient descent)")
+        ax_acc.plot([], [], ls="none", marker="x", color="0.5", mew=2, label="× n: n runs diverged")
+        ax_acc.legend(loc="lower left")
+    return draw
+
+
+def draw_curves(result):
+    def draw(fig):
+        c = result.config
+        j = list(c.learning_rates).index(c.curve_rate)
+        ax = fig.subplots()
+        for i, m in enumerate(METHODS):
+            for s in range(c.n_seeds - 1, -1, -1):  # the headline (seed 0) drawn last, on top
+                label = f"{LABELS[m]} (headline)" if s == 0 else (
+                    f"{LABELS[m]}, other seeds" if s == 1 else None)
+                ax.plot(result.epochs, result.costs[i, j, s], color=COLORS[m], label=label,
+                        lw=1.9 if s == 0 else 0.9, alpha=1.0 if s == 0 else 0.45)
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch (one full-batch update each)")
+        ax.set_ylabel("cost (mean cross-entropy)")
+        ax.set_title(f"Gradient descent at learning rate {c.curve_rate:g}, "
+                     f"{len(c.layer_dims) - 2} hidden layers")
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.8)  # room for the legend above the curves
+        ax.legend(loc="upper right", ncols=2, fontsize=8)
+    return draw
+
+
+def draw_bands(result):
+    def draw(fig):
+        c = result.config
+        panels = (("plain", "no batch norm: Z = Wa + b"),
+                  ("bn_raw", "batch norm, before: Z = Wa"),
+                  ("bn", "batch norm, after: γ·norm(Z) + β"))
+        axes = fig.subplots(len(c.tracked_layers), 3, sharex=True, sharey="row", squeeze=False)
+        x = result.band_epochs
+        for r, layer in enumerate(c.tracked_layers):
+            for col, (key, title) in enumerate(panels):
+                ax, band = axes[r, col], result.bands[key][:, r]
+                color = COLORS["plain" if key == "plain" else "bn"]
+                ax.fill_between(x, band[:, 0], band[:, 4], color=color, alpha=0.18, lw=0,
+                                label="5–95 %")
+                ax.fill_between(x, band[:, 1], band[:, 3], color=color, alpha=0.4, lw=0,
+                                label="25–75 %")
+                ax.plot(x, band[:, 2], color=color, lw=1.4, label="median")
+                ax.set_title(f"layer {layer}, {title}", fontsize=9.5)
+                if r == len(c.tracked_layers) - 1:
+                    ax.set_xlabel("epoch")
+                if col == 0:
+                    ax.set_ylabel("pre-activation value")
+        axes[0, 0].legend(loc="upper left", fontsize=7.5)
+        fig.suptitle(f"Pre-activations on the training set, learning rate {c.curve_rate:g} (headline seed)",
+                     fontsize=10.5)
+    return draw

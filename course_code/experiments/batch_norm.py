@@ -1,0 +1,197 @@
+"""Batch normalization: a 5-hidden-layer network on the moons, with and without, over learning rates.
+
+The course teaches batch norm in its lectures only (no assignment). Its claims: batch norm
+makes training faster and tolerates larger learning rates, because each layer's inputs keep
+a steady mean and variance (less "covariate shift"). This experiment tests them on the moons
+(the course's 300 training points, 300 test points drawn the same way) with a deeper network
+than the course's, trained by full-batch gradient descent from He initial weights:
+
+- a sweep over log-spaced learning rates, every rate from ``n_seeds`` initial draws, each draw
+  shared by the plain and the batch-normalized network (batch norm drops the biases of the
+  hidden layers and adds ``gamma = 1``, ``beta = 0``; the weights start equal). A run whose
+  parameters become nan/inf is recorded as *diverged* (:class:`~course_code.training.TrainingDiverged`);
+- the cost curves at ``curve_rate``;
+- percentiles of the pre-activations of some hidden layers every ``track_every`` epochs at
+  ``curve_rate`` (first seed): without batch norm :math:`Z = W a + b`; with it both
+  :math:`Z = W a` and the ReLU's input :math:`\\tilde Z = \\gamma \\hat z + \\beta`.
+
+The first of the ``n_seeds`` draws is the headline run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..initializers import initialize_parameters
+from ..losses import cross_entropy_from_logits
+from ..network import accuracy, forward, with_batchnorm
+from ..optimizers import gd
+from ..report import FigureSpec, Report
+from ..schedules import constant
+from ..training import TrainingDiverged, train
+from . import _batch_norm_report as rep
+
+SEED = 0  # the first seed tried, not tuned: every claim is checked on all n_seeds draws
+#: Rough run time of the default config on a 2-core machine (the build starts long ones first).
+EXPECTED_SECONDS = 5
+METHODS = ("plain", "bn")
+LABELS = {"plain": "without batch norm", "bn": "with batch norm"}
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings. ``good_accuracy`` is the test accuracy a run must reach to count as trained."""
+
+    layer_dims: tuple[int, ...] = (2, 16, 16, 16, 16, 16, 1)
+    learning_rates: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+    num_epochs: int = 120
+    record_every: int = 4
+    n_seeds: int = 5
+    n_test: int = 300
+    good_accuracy: float = 0.9
+    curve_rate: float = 1.0
+    track_every: int = 6
+    tracked_layers: tuple[int, ...] = (2, 5)
+
+
+#: Small enough for the tests.
+TINY = Config(layer_dims=(2, 6, 6, 6, 1), learning_rates=(0.1, 30.0), num_epochs=12, record_every=4,
+              n_seeds=2, n_test=40, curve_rate=0.1, track_every=6, tracked_layers=(1, 3))
+
+
+@dataclass(frozen=True)
+class Result:
+    """Sweep arrays are indexed ``[method, rate, seed]`` (methods in :data:`METHODS` order).
+
+    ``costs[method, rate, seed]`` is the cost at the recorded ``epochs`` (nan after divergence).
+    ``bands[method]`` has shape (snapshots, tracked layers, len(PERCENTILES)) at ``band_epochs``;
+    ``bands["bn_raw"]`` holds :math:`Z = W a` of the batch-normalized net, ``bands["bn"]``
+    its :math:`\\tilde Z`.
+    """
+
+    config: Config
+    epochs: np.ndarray          # (k,) recorded epochs
+    costs: np.ndarray           # (2, R, S, k)
+    final_cost: np.ndarray      # (2, R, S): cost after the last update (nan if diverged)
+    train_accuracy: np.ndarray  # (2, R, S) (nan if diverged)
+    test_accuracy: np.ndarray   # (2, R, S) (nan if diverged)
+    diverged: np.ndarray        # (2, R, S) bool
+    band_epochs: np.ndarray     # (snapshots,)
+    bands: dict                 # "plain", "bn_raw", "bn" -> (snapshots, tracked, 5)
+
+
+def _fit(data, config: Config, params0: dict, lr: float, batch_norm: bool, epochs: int, record_every: int):
+    """One full-batch GD run from ``params0``; ``TrainingDiverged`` propagates."""
+    return train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+                 schedule=constant(lr), num_epochs=epochs, init=params0, batch_norm=batch_norm,
+                 rng=np.random.default_rng(0), record_every=record_every)  # full batch: rng unused
+
+
+def _final_cost(data, params, running) -> float:
+    """Training cost of the final parameters (batch statistics for batch norm, as in training)."""
+    _, caches = forward(data.X_train, params, training=True)
+    return cross_entropy_from_logits(caches[-1].linear_activation.Z, data.Y_train)
+
+
+def _sweep_one(data, config: Config, params0: dict, lr: float, batch_norm: bool):
+    """(costs, final cost, train accuracy, test accuracy, diverged) of one run."""
+    k = len(range(0, config.num_epochs, config.record_every))
+    try:
+        r = _fit(data, config, params0, lr, batch_norm, config.num_epochs, config.record_every)
+    except TrainingDiverged:
+        return np.full(k, np.nan), np.nan, np.nan, np.nan, True
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # finite but huge weights
+        scores = (_final_cost(data, r.params, r.running),
+                  accuracy(data.X_train, data.Y_train, r.params, running=r.running),
+                  accuracy(data.X_test, data.Y_test, r.params, running=r.running))
+    return r.costs, *scores, False
+
+
+def _percentiles(Z: np.ndarray) -> np.ndarray:
+    return np.percentile(Z, PERCENTILES)
+
+
+def _snapshot(data, params, layers) -> dict:
+    """Percentiles of each tracked layer's pre-activations on the training set (training mode)."""
+    _, caches = forward(data.X_train, params, training=True)
+    out = {"relu_input": [], "raw": []}
+    for l in layers:
+        lin = caches[l - 1].linear_activation
+        out["relu_input"].append(_percentiles(lin.Z))
+        out["raw"].append(_percentiles(lin.linear.W @ lin.linear.A_prev))
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def _track(data, config: Config, params0: dict, batch_norm: bool):
+    """Pre-activation percentiles every ``track_every`` epochs at ``curve_rate`` (None if diverged)."""
+    params, snaps = params0, []
+    layers = config.tracked_layers
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for start in range(0, config.num_epochs + 1, config.track_every):
+            if start:
+                try:
+                    params = _fit(data, config, params, config.curve_rate, batch_norm,
+                                  config.track_every, config.track_every).params
+                except TrainingDiverged:
+                    break
+            elif batch_norm:
+                params = with_batchnorm(params, range(1, len(config.layer_dims) - 1))
+            snaps.append(_snapshot(data, params, layers))
+    return snaps
+
+
+def _check(config: Config) -> None:
+    hidden = len(config.layer_dims) - 2
+    if hidden < 1 or any(not 1 <= l <= hidden for l in config.tracked_layers):
+        raise ValueError(f"tracked_layers must be hidden layers 1..{hidden}, got {config.tracked_layers!r}")
+    if config.curve_rate not in config.learning_rates:
+        raise ValueError(f"curve_rate must be one of learning_rates {config.learning_rates}, "
+                         f"got {config.curve_rate!r}")
+
+
+def run(config: Config, *, rng: np.random.Generator) -> Result:
+    """Sweep the learning rates with and without batch norm, then track the pre-activations."""
+    _check(config)
+    data = datasets.moons(n_test=config.n_test)  # the course's 300 points; test drawn like them
+    inits = [initialize_parameters(list(config.layer_dims), "he", rng=child)
+             for child in rng.spawn(config.n_seeds)]
+    shape = (len(METHODS), len(config.learning_rates), config.n_seeds)
+    k = len(range(0, config.num_epochs, config.record_every))
+    costs = np.full((*shape, k), np.nan)
+    final, train_acc, test_acc = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    diverged = np.zeros(shape, dtype=bool)
+    for i, method in enumerate(METHODS):
+        for j, lr in enumerate(config.learning_rates):
+            for s, params0 in enumerate(inits):
+                c, f, tr, te, dv = _sweep_one(data, config, params0, lr, method == "bn")
+                costs[i, j, s], final[i, j, s], train_acc[i, j, s], test_acc[i, j, s] = c, f, tr, te
+                diverged[i, j, s] = dv
+    snaps = {m: _track(data, config, inits[0], m == "bn") for m in METHODS}
+    n = min(len(v) for v in snaps.values())  # a diverged run stops early: keep the common epochs
+    bands = {"plain": np.array([s["relu_input"] for s in snaps["plain"][:n]]),
+             "bn_raw": np.array([s["raw"] for s in snaps["bn"][:n]]),
+             "bn": np.array([s["relu_input"] for s in snaps["bn"][:n]])}
+    band_epochs = np.arange(n) * config.track_every
+    epochs = np.arange(0, config.num_epochs, config.record_every)
+    return Result(config, epochs, costs, final, train_acc, test_acc, diverged, band_epochs, bands)
+
+
+def report(result: Result) -> Report:
+    """Figures (rates, curves, preactivations), tables (accuracy, cost, tolerance) and metrics."""
+    c = result.config
+    figures = {
+        "rates": FigureSpec(rep.draw_rates(result), (9.0, 3.6),
+                            "Final training cost and test accuracy against the learning rate, "
+                            "with and without batch norm, one dot per seed"),
+        "curves": FigureSpec(rep.draw_curves(result), (6.4, 3.6),
+                             f"Cost against epoch at learning rate {c.curve_rate:g}, "
+                             "with and without batch norm"),
+        "preactivations": FigureSpec(rep.draw_bands(result), (9.0, 2.4 * len(c.tracked_layers) + 0.6),
+                                     "Percentile bands of hidden-layer pre-activations against epoch: "
+                                     "without batch norm, before and after normalizing"),
+    }
+    return Report(figures, rep.tables(result), rep.metrics(result))

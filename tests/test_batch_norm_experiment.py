@@ -1,0 +1,67 @@
+"""The batch-norm experiment's findings and helpers, on short configs."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from course_code.experiments import _batch_norm_report as rep
+from course_code.experiments import batch_norm as exp
+
+SHORT = exp.Config(layer_dims=(2, 12, 12, 12, 12, 12, 1), learning_rates=(0.3, 3.0, 1000.0), num_epochs=60,
+                   record_every=5, n_seeds=2, curve_rate=0.3, track_every=20, tracked_layers=(2, 5))
+
+
+@pytest.fixture(scope="module")
+def short():
+    return exp.run(SHORT, rng=np.random.default_rng(exp.SEED))
+
+
+def test_batch_norm_trains_at_a_rate_where_the_plain_network_fails(short):
+    good = rep.largest_good_rate(short)
+    assert good.shape == (2, 2)
+    assert np.all(good[1] == 3.0) and np.all(good[0] == 0.3)  # [plain, bn] x seeds
+    # at the huge rate nobody trains: each run diverges (nan/inf, recorded, not raised) or stalls
+    assert not rep.trained(short)[:, 2].any()
+    assert (short.diverged | rep.stalled(short))[:, 2].all() and short.diverged.any()
+    np.testing.assert_array_equal(np.isnan(short.test_accuracy), short.diverged)
+    assert np.all(np.isnan(short.costs[short.diverged]))
+    claims = rep.metrics(short)["claims"]
+    assert claims["bn_tolerates_larger_rates"] and claims["plain_fails_at_some_rate"]
+    assert claims["bn_fails_at_some_rate"]
+
+
+def test_batch_norm_ends_lower_and_keeps_its_relu_inputs_steady(short):
+    j = SHORT.learning_rates.index(SHORT.curve_rate)
+    assert np.all(short.final_cost[1, j] < short.final_cost[0, j])
+    assert short.costs.shape == (2, 3, 2, 12) and short.epochs[-1] == 55
+    assert short.band_epochs.tolist() == [0, 20, 40, 60]
+    for key in ("plain", "bn_raw", "bn"):
+        band = short.bands[key]
+        assert band.shape == (4, 2, 5)
+        assert np.all(np.diff(band, axis=2) >= 0)  # percentiles in order
+    # In training mode the normalized layer's ReLU inputs start as mean 0, variance 1.
+    assert abs(short.bands["bn"][0, :, 2]).max() < 0.5
+    m = rep.metrics(short)
+    assert m["bn"]["band_width_change_max"] < m["plain"]["band_width_change_max"]
+
+
+def test_tables_show_headline_and_seed_range_and_name_divergence(short):
+    tables = exp.report(short).tables
+    assert set(tables) == {"accuracy", "cost", "tolerance"}
+    assert "diverged" in tables["accuracy"] and "mean (range)" in tables["accuracy"]
+    assert tables["accuracy"].count("\n") == 2 + len(SHORT.learning_rates)
+
+
+def test_cells_and_trained_mask():
+    div = np.array([True, False, False])
+    assert rep._cell(np.array([np.nan, 0.9, 0.8]), div, True) == "diverged"
+    assert rep._cell(np.array([np.nan, 0.9, 0.8]), div, False) == "0.850 (0.800–0.900), 1 diverged"
+    assert rep._cell(np.array([np.nan, np.nan]), np.array([True, True]), False) == "all 2 diverged"
+
+
+def test_bad_config_is_named():
+    with pytest.raises(ValueError, match=r"curve_rate.*0\.5"):
+        exp.run(dataclasses.replace(exp.TINY, curve_rate=0.5), rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"tracked_layers.*\(4,\)"):
+        exp.run(dataclasses.replace(exp.TINY, tracked_layers=(4,)), rng=np.random.default_rng(0))
