@@ -83,16 +83,56 @@ def metrics(paths: dict[str, Paths], shown: int) -> dict:
             for n, p in paths.items()}
 
 
+def _limits(start) -> tuple[list[float], list[float]]:
+    """The view of the figures: the start at the left, the minimum right of centre."""
+    s1, s2 = start
+    return sorted((1.25 * s1, -0.625 * s1)), [-1.47 * abs(s2), 1.47 * abs(s2)]
+
+
+def _levels(curvature, xlim, ylim) -> np.ndarray:
+    """Contour levels of the figures: geometric, from 1/1000 to 1/2 of f's largest value in view."""
+    top = 0.5 * (curvature[0] * max(map(abs, xlim)) ** 2 + curvature[1] * max(map(abs, ylim)) ** 2)
+    return np.geomspace(top / 1000, top / 2, 9)
+
+
+#: Decimals kept of a path's points in the data file (a pixel of the figure is about 0.01).
+DATA_DECIMALS = 4
+
+
+def data(paths: dict[str, Paths], labels: dict[str, str], shown: int, start, curvature) -> dict:
+    """The paths for the page's interactive figure (``Report.data``), with what draws the bowl.
+
+    The bowl's contours are ellipses :math:`\frac12(c_1 w_1^2 + c_2 w_2^2) = L` for each
+    level :math:`L`; the page draws them from ``curvature`` and ``levels``. A diverged path
+    keeps its finite points (JSON has no NaN) and says ``diverged: true`` and at which step
+    (``diverged_at``: the first step whose point is not stored).
+    """
+    xlim, ylim = _limits(start)
+    out = []
+    for name, p in paths.items():
+        runs = []
+        for lr, w in zip(p.learning_rates, p.points, strict=True):
+            finite = np.all(np.isfinite(w), axis=1)
+            k = int(np.argmin(finite)) if not finite.all() else None
+            kept = np.round(w[:k], DATA_DECIMALS)
+            runs.append({"learning_rate": float(lr), "points": kept, "diverged": k is not None,
+                         "diverged_at": k, "final_distance": None if k is not None else final_distance(w),
+                         "first_step_within_0.1": steps_to(w)})
+        out.append({"key": name, "label": labels[name], "color": len(out), "paths": runs})  # C0, C1, ...
+    return {"curvature": [float(c) for c in curvature], "start": [float(s) for s in start],
+            "xlim": xlim, "ylim": ylim, "levels": _levels(curvature, xlim, ylim),
+            "steps": int(paths[next(iter(paths))].points.shape[1] - 1), "shown": shown, "optimizers": out}
+
+
 def draw_factory(paths: dict[str, Paths], labels: dict[str, str], shown: int, start, curvature):
     """``draw(fig)``: one panel per optimizer, its path at rate index ``shown`` over contour lines."""
     def draw(fig):
-        s1, s2 = start
-        xlim, ylim = sorted((1.25 * s1, -0.625 * s1)), (-1.47 * abs(s2), 1.47 * abs(s2))
+        xlim, ylim = _limits(start)
         g1, g2 = np.meshgrid(np.linspace(*xlim, 90), np.linspace(*ylim, 90))
         f = 0.5 * (curvature[0] * g1**2 + curvature[1] * g2**2)
         axes = fig.subplots(2, 2, sharex=True, sharey=True)
         for i, (ax, (name, p)) in enumerate(zip(axes.flat, paths.items(), strict=True)):
-            ax.contour(g1, g2, f, levels=np.geomspace(f.max() / 1000, f.max() / 2, 9), colors="0.6",
+            ax.contour(g1, g2, f, levels=_levels(curvature, xlim, ylim), colors="0.6",
                        linewidths=0.6)
             w = p.points[shown]
             far = ~(np.linalg.norm(w, axis=1) < 0.05)  # no markers where they pile up on the star

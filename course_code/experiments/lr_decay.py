@@ -251,6 +251,33 @@ def _metrics(result: Result) -> dict:
     return m
 
 
+#: The values the page's interactive schedule figure offers (its sliders), and their defaults.
+SLIDER_LR0 = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+SLIDER_DECAY_RATE = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+SLIDER_GAMMA = (0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 1.0)
+
+
+def schedule_data(config: Config) -> dict:
+    """What the page's interactive figure needs to draw the schedules of ``course_code.schedules``.
+
+    The page computes each rate from its formula (the browser tests check it against this
+    module's schedules), so only the parameters and the sliders' values are stored.
+    """
+    def slider(values, default):
+        return {"values": list(values), "default": default if default in values else values[0]}
+
+    return {"num_epochs": config.num_epochs, "time_interval": config.time_interval,
+            "lr0": slider(SLIDER_LR0, config.lr0), "decay_rate": slider(SLIDER_DECAY_RATE, config.decay_rate),
+            "gamma": slider(SLIDER_GAMMA, 0.999),
+            # colour: the index in plotting.COLORS, as in the static figure of the schedules
+            "schedules": [{"key": "constant", "label": DECAY_LABELS["none"], "color": 0},
+                          {"key": "inverse_time", "label": DECAY_LABELS["per_epoch"], "color": 5},
+                          {"key": "staircase", "label": f"{DECAY_LABELS['staircase']} "
+                                                        f"(every {config.time_interval} epochs)", "color": 2},
+                          {"key": "exponential", "label": "exponential decay (not in the course)",
+                           "color": 3}]}
+
+
 def report(result: Result) -> Report:
     specs = {
         "schedules": FigureSpec(figures.draw_schedules(result), (9.0, 4.2),
@@ -267,4 +294,4 @@ def report(result: Result) -> Report:
                                  "and Adam, and after decay every epoch with GD"),
     }
     tables = {"accuracy": _accuracy_table(result), "readings": _readings_table(result)}
-    return Report(specs, tables, _metrics(result))
+    return Report(specs, tables, _metrics(result), {"lr_schedules": schedule_data(result.config)})

@@ -299,4 +299,5 @@ def report(result: Result) -> Report:
                            c.c_update, c.c_example)
     tables = {"accuracy": _accuracy_table(result), "batch_comparison": batch_table,
               "path_distances": qp.table(result.paths, LABELS, c.path_shown, c.path_steps)}
-    return Report(figures, tables, _metrics(result))
+    data = {"quadratic_paths": qp.data(result.paths, LABELS, c.path_shown, c.path_start, c.curvature)}
+    return Report(figures, tables, _metrics(result), data)
