@@ -44,6 +44,11 @@ def test_batch_norm_ends_lower_and_keeps_its_relu_inputs_steady(short):
     assert abs(short.bands["bn"][0, :, 2]).max() < 0.5
     m = rep.metrics(short)
     assert m["bn"]["band_width_change_max"] < m["plain"]["band_width_change_max"]
+    # Batch norm makes the loss blind to the scale of W, so gradient steps only grow it: more at larger rates.
+    growth = short.weight_growth[1]
+    assert np.all(growth[:2] > 1) and np.all(growth[1] > growth[0])
+    assert exp.hidden_weight_norm({"W1": np.full((2, 2), 1.0), "b1": np.zeros((2, 1)),
+                                   "W2": np.full((1, 2), 5.0), "b2": np.zeros((1, 1))}) == 2.0
 
 
 def test_tables_show_headline_and_seed_range_and_name_divergence(short):

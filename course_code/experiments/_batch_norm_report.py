@@ -103,7 +103,10 @@ def metrics(result) -> dict:
         "num_epochs": c.num_epochs, "good_accuracy": c.good_accuracy, "hidden_layers": len(c.layer_dims) - 2,
         "tracked_layers": list(c.tracked_layers),
     }
+    mean_test = np.nanmean(np.where(result.diverged, np.nan, result.test_accuracy), axis=2) \
+        if not result.diverged.all() else np.zeros(result.diverged.shape[:2])
     for i, m in enumerate(METHODS):
+        finite = ~result.diverged[i]
         out[m] = {
             "largest_good_rate_headline": float(good[i, 0]),
             "largest_good_rate_all_seeds": _largest_all(result, i),
@@ -114,7 +117,14 @@ def metrics(result) -> dict:
             "curve_final_cost_mean": float(np.mean(result.final_cost[i, j])),
             "curve_test_accuracy_mean": float(np.mean(result.test_accuracy[i, j])),
             "band_width_change_max": float(np.max(change[m])),
+            # per learning rate (indices as in learning_rates)
+            "trained_seeds": [int(v) for v in tr[i].sum(axis=1)],
+            "stalled_seeds": [int(v) for v in stalled(result)[i].sum(axis=1)],
+            "diverged_seeds": [int(v) for v in result.diverged[i].sum(axis=1)],
         }
+        if m == "bn":  # (the plain network's weights can overflow to inf at large rates)
+            out[m]["weight_growth_mean"] = [float(np.mean(g[f])) if f.any() else 0.0
+                                            for g, f in zip(result.weight_growth[i], finite, strict=True)]
     out["bn_raw"] = {"band_width_change_max": float(np.max(change["bn_raw"]))}
     out["claims"] = {
         # per seed, batch norm trains at a strictly larger rate than the plain network
@@ -126,6 +136,14 @@ def metrics(result) -> dict:
         "bn_lower_cost_wherever_both_train": bool(lower_cost) and all(lower_cost),
         "bn_lower_cost_at_curve_rate": bool(np.all(result.final_cost[1, j] < result.final_cost[0, j])),
         "bn_relu_input_steadier": bool(np.max(change["bn"]) < np.max(change["plain"])),
+        "bn_raw_z_steadier": bool(np.max(change["bn_raw"]) < np.max(change["plain"])),
+        # at every rate where both train on every seed, BN's mean test accuracy is higher
+        "bn_higher_mean_test_wherever_both_train": bool(both.any()) and bool(
+            np.all(mean_test[1, both] > mean_test[0, both])),
+        # the hidden weights of the BN network grow more at the largest rate where it trains
+        "bn_weights_grow_with_rate": bool(np.all(np.diff(np.nanmean(np.where(
+            result.diverged[1], np.nan, result.weight_growth[1]), axis=1)[: rates.index(
+                _largest_all(result, 1)) + 1 if _largest_all(result, 1) else 1]) > 0)),
     }
     return out
 

@@ -80,6 +80,7 @@ class Result:
     train_accuracy: np.ndarray  # (2, R, S) (nan if diverged)
     test_accuracy: np.ndarray   # (2, R, S) (nan if diverged)
     diverged: np.ndarray        # (2, R, S) bool
+    weight_growth: np.ndarray   # (2, R, S): norm of the hidden layers' weights, final / initial
     band_epochs: np.ndarray     # (snapshots,)
     bands: dict                 # "plain", "bn_raw", "bn" -> (snapshots, tracked, 5)
 
@@ -97,17 +98,24 @@ def _final_cost(data, params, running) -> float:
     return cross_entropy_from_logits(caches[-1].linear_activation.Z, data.Y_train)
 
 
+def hidden_weight_norm(params: dict) -> float:
+    """:math:`\\sqrt{\\sum_{l<L} \\lVert W^{[l]} \\rVert_F^2}` over the hidden layers."""
+    L = sum(k.startswith("W") for k in params)
+    return float(np.sqrt(sum(np.sum(params[f"W{l}"] ** 2) for l in range(1, L))))
+
+
 def _sweep_one(data, config: Config, params0: dict, lr: float, batch_norm: bool):
-    """(costs, final cost, train accuracy, test accuracy, diverged) of one run."""
+    """(costs, final cost, train accuracy, test accuracy, weight growth, diverged) of one run."""
     k = len(range(0, config.num_epochs, config.record_every))
     try:
         r = _fit(data, config, params0, lr, batch_norm, config.num_epochs, config.record_every)
     except TrainingDiverged:
-        return np.full(k, np.nan), np.nan, np.nan, np.nan, True
+        return np.full(k, np.nan), np.nan, np.nan, np.nan, np.nan, True
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # finite but huge weights
         scores = (_final_cost(data, r.params, r.running),
                   accuracy(data.X_train, data.Y_train, r.params, running=r.running),
-                  accuracy(data.X_test, data.Y_test, r.params, running=r.running))
+                  accuracy(data.X_test, data.Y_test, r.params, running=r.running),
+                  hidden_weight_norm(r.params) / hidden_weight_norm(params0))
     return r.costs, *scores, False
 
 
@@ -163,12 +171,13 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     k = len(range(0, config.num_epochs, config.record_every))
     costs = np.full((*shape, k), np.nan)
     final, train_acc, test_acc = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    diverged = np.zeros(shape, dtype=bool)
+    growth, diverged = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
     for i, method in enumerate(METHODS):
         for j, lr in enumerate(config.learning_rates):
             for s, params0 in enumerate(inits):
-                c, f, tr, te, dv = _sweep_one(data, config, params0, lr, method == "bn")
-                costs[i, j, s], final[i, j, s], train_acc[i, j, s], test_acc[i, j, s] = c, f, tr, te
+                c, *scores, dv = _sweep_one(data, config, params0, lr, method == "bn")
+                costs[i, j, s] = c
+                final[i, j, s], train_acc[i, j, s], test_acc[i, j, s], growth[i, j, s] = scores
                 diverged[i, j, s] = dv
     snaps = {m: _track(data, config, inits[0], m == "bn") for m in METHODS}
     n = min(len(v) for v in snaps.values())  # a diverged run stops early: keep the common epochs
@@ -177,7 +186,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
              "bn": np.array([s["relu_input"] for s in snaps["bn"][:n]])}
     band_epochs = np.arange(n) * config.track_every
     epochs = np.arange(0, config.num_epochs, config.record_every)
-    return Result(config, epochs, costs, final, train_acc, test_acc, diverged, band_epochs, bands)
+    return Result(config, epochs, costs, final, train_acc, test_acc, diverged, growth, band_epochs, bands)
 
 
 def report(result: Result) -> Report:
