@@ -12,7 +12,11 @@ Layout of what it writes::
         <table>.md                       Markdown tables
         metrics.json                     headline numbers quoted by the pages
         <data>.json                      data of the interactive figures (report.encode_data)
-        provenance.json                  config, seed, code hash, library versions, seconds
+        provenance.json                  config, seed, code hash, library versions, cache key
+
+The run time is a measurement, not a result: it stays in the cache entry (``timing.json``,
+not published), so two cold builds publish byte-identical files. The site reads it from
+there for the provenance lines.
 
 The key hashes the experiment's name, config and seed, the source of every
 ``course_code`` module it imports (directly or not), and the versions of the libraries
@@ -184,6 +188,17 @@ def render(name: str, report, directory: Path) -> None:
         (directory / f"{data_name}.json").write_text(encode_data(value, data_name))
 
 
+TIMING = "timing.json"  # in a cache entry: the measured run time (never published)
+
+
+def run_seconds(entry: Path) -> float | None:
+    """The run time recorded in cache entry ``entry``, or None."""
+    try:
+        return float(json.loads((entry / TIMING).read_text())["seconds"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def run_experiment(name: str, config, seed: int, entry: Path, described: dict) -> float:
     """Run one experiment and write its complete cache entry to ``entry``; return seconds."""
     import numpy as np
@@ -196,8 +211,9 @@ def run_experiment(name: str, config, seed: int, entry: Path, described: dict) -
     tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".partial-"))
     try:
         render(name, module.report(result), tmp)
-        provenance = {**described, "seconds": round(seconds, 2)}
+        provenance = {**described, "key": entry.name}
         (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
+        (tmp / TIMING).write_text(json.dumps({"seconds": round(seconds, 2)}) + "\n")
         if entry.exists():
             shutil.rmtree(entry)
         os.replace(tmp, entry)  # the entry appears complete, or not at all
@@ -215,7 +231,7 @@ def publish(entry: Path, target: Path) -> int:
     """
     target.mkdir(parents=True, exist_ok=True)
     written = 0
-    wanted = {p.name for p in entry.iterdir() if p.is_file()}
+    wanted = {p.name for p in entry.iterdir() if p.is_file() and p.name != TIMING}
     for name in sorted(wanted):
         data = (entry / name).read_bytes()
         dest = target / name
@@ -243,9 +259,9 @@ def expected_seconds(name: str, cache_dir: Path, default: float | None = None) -
     """Run time of the experiment's most recent cache entry (any key), or else ``default``,
     or else the module's ``EXPECTED_SECONDS``."""
     times = []
-    for prov in (cache_dir / name).glob("*/provenance.json"):
+    for timing in (cache_dir / name).glob(f"*/{TIMING}"):
         try:
-            times.append((prov.stat().st_mtime, float(json.loads(prov.read_text())["seconds"])))
+            times.append((timing.stat().st_mtime, float(json.loads(timing.read_text())["seconds"])))
         except (OSError, ValueError, KeyError):
             continue
     if times:

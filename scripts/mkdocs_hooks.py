@@ -8,7 +8,7 @@ What they do, in build order:
   with the keys that do exist, so prose can never quote a number the run did not produce.
 - Every include of a generated figure or table (``--8<-- "docs/generated/NAME/x.md"``) gets
   a provenance line under it, written from ``provenance.json``: seed, config, short code
-  hash, run time and NumPy version.
+  hash, NumPy version, and the run time recorded in the experiment's cache entry.
 - ``{{ report NAME }}`` becomes the box that links a topic page to its executable report:
   read it on the site, download it (.ipynb, .py), or open it in Colab.
 - Report pages (rendered by mkdocs-jupyter) get the same links at the top, and lose the
@@ -33,6 +33,7 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
+CACHE = ROOT / ".cache" / "experiments"  # course_code.build's default cache
 REPORTS = ROOT / "docs" / "reports"
 
 # Key segments may hold letters, digits, _, -, / and parentheses (e.g. readings.per_epoch/late).
@@ -113,6 +114,17 @@ def _short(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _run_time(name: str, key: str | None) -> str:
+    """The " · ran in 1.2 s" part of a provenance line, from the cache entry that produced
+    the files (the run time is a measurement, kept out of docs/generated so that two builds
+    publish identical files), or "" when unknown."""
+    try:
+        seconds = json.loads((CACHE / name / str(key) / "timing.json").read_text())["seconds"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    return f' · <span class="run-time">ran in {float(seconds):g} s</span>'
+
+
 def provenance_html(name: str) -> str:
     """One line saying how the figures of experiment ``name`` were produced."""
     p = _json(name, "provenance")
@@ -120,7 +132,7 @@ def provenance_html(name: str) -> str:
     numpy = p.get("versions", {}).get("numpy", "?")
     return (f'<p class="provenance">Produced by <code>python -m course_code run {html.escape(name)}</code>'
             f' · seed {p["seed"]} · code <code title="{html.escape(p["code"])}">{p["code"][:8]}</code>'
-            f' · {p["seconds"]:g} s · NumPy {html.escape(numpy)}<br>'
+            f'{_run_time(name, p.get("key"))} · NumPy {html.escape(numpy)}<br>'
             f'<span class="provenance-config">config: {html.escape(config)}</span></p>')
 
 
