@@ -41,7 +41,6 @@ if importlib.util.find_spec("course_code") is None:
 
 # %%
 import json
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -61,10 +60,8 @@ from course_code.network import backward, forward
 
 gc = experiments.get("gradient_checking")
 config = gc.TINY
-start = time.perf_counter()
 result = gc.run(config, rng=np.random.default_rng(gc.SEED))
-seconds = time.perf_counter() - start
-print(f"{config.n_eps} steps x (2 costs + {config.n_seeds} random networks) in {seconds:.2f} s")
+print(f"{config.n_eps} steps x (2 costs + {config.n_seeds} random networks)")
 
 # %%
 print(f"{'check (epsilon = 1e-7)':<30} {'course':>12} {'this run':>12}")

@@ -40,7 +40,6 @@ if importlib.util.find_spec("course_code") is None:
 # %%
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -50,9 +49,8 @@ from course_code import experiments
 
 init = experiments.get("initialization")
 config = dataclasses.replace(init.Config(), n_seeds=1)
-start = time.perf_counter()
 result = init.run(config, rng=np.random.default_rng(init.SEED))
-print(f"{len(result.runs)} runs of {config.num_iterations} iterations in {time.perf_counter() - start:.1f} s")
+print(f"{len(result.runs)} runs of {config.num_iterations} iterations")
 
 # %%
 print(f"{'':>18} {'first cost':>10} {'last cost':>9} {'train':>6} {'test':>5}  distinct units")

@@ -43,7 +43,6 @@ if importlib.util.find_spec("course_code") is None:
 # %%
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -53,11 +52,9 @@ from course_code import experiments
 
 lr_decay = experiments.get("lr_decay")
 config = dataclasses.replace(lr_decay.Config(), n_seeds=1)
-start = time.perf_counter()
 result = lr_decay.run(config, rng=np.random.default_rng(lr_decay.SEED))
 print(f"{len(result.runs) + len(result.variants)} runs from the course's start and "
-      f"{config.n_seeds} extra seed, {config.num_epochs} epochs each, "
-      f"in {time.perf_counter() - start:.1f} s")
+      f"{config.n_seeds} extra seed, {config.num_epochs} epochs each")
 
 # %%
 report = lr_decay.report(result)

@@ -42,7 +42,6 @@ if importlib.util.find_spec("course_code") is None:
 # %%
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -53,10 +52,8 @@ from course_code.optimizers import momentum
 
 opt = experiments.get("optimization")
 config = dataclasses.replace(opt.Config(), n_seeds=1, sgd_epochs=10, batch_points=10)
-start = time.perf_counter()
 result = opt.run(config, rng=np.random.default_rng(opt.SEED))
-print(f"4 optimizers x {config.num_epochs} epochs (+ 1 seed, + batch sizes) "
-      f"in {time.perf_counter() - start:.1f} s")
+print(f"4 optimizers x {config.num_epochs} epochs (+ 1 seed, + batch sizes)")
 
 # %%
 print(f"{'':>18} {'first cost':>10} {'last cost':>9} {'train acc':>9}  course")

@@ -49,7 +49,6 @@ if importlib.util.find_spec("course_code") is None:
 # %%
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -60,9 +59,7 @@ from course_code import experiments
 reg = experiments.get("regularization")
 config = dataclasses.replace(reg.Config(), n_seeds=2, sweep_lambdas=(0.0, 0.03, 0.3, 3.0),
                              sweep_iterations=4000, sweep_seeds=1, strip_lambdas=(0.03, 0.3, 3.0))
-start = time.perf_counter()
 result = reg.run(config, rng=np.random.default_rng(reg.SEED))
-print(f"done in {time.perf_counter() - start:.1f} s")
 
 print(f"{'':>28} {'train':>6} {'test':>6} {'gap':>6} {'sum W^2':>8}")
 for variant, run in result.runs.items():
@@ -131,7 +128,6 @@ params = initialize_parameters(list(config.layer_dims), config.init, rng=init_rn
 m, kp = data.X_train.shape[1], config.keep_prob
 masks = [(mask_rng.random((n, m)) < kp).astype(float) for n in config.layer_dims[1:-1]]
 
-start = time.perf_counter()
 frozen_costs = []
 for i in range(config.num_iterations):
     AL, caches = forward(data.X_train, params, keep_prob=kp, masks=masks)
@@ -139,7 +135,6 @@ for i in range(config.num_iterations):
         frozen_costs.append(cross_entropy_cost(AL, data.Y_train))
     grads = backward(AL, data.Y_train, caches, keep_prob=kp)
     params = {k: v - config.learning_rate * grads["d" + k] for k, v in params.items()}
-print(f"{config.num_iterations} iterations in {time.perf_counter() - start:.1f} s")
 
 fresh = result.runs["dropout"]
 print(f"{'':>20} {'last cost':>9} {'train':>6} {'test':>6}")

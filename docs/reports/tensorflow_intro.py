@@ -44,7 +44,6 @@ if importlib.util.find_spec("tensorflow") is None:
 # %%
 import dataclasses
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -67,9 +66,7 @@ print(tf_intro.one_hot_matrix(1, depth=4).numpy())
 # %%
 tfi = experiments.get("tensorflow_intro")
 config = dataclasses.replace(tfi.Config(), num_epochs=8, n_seeds=1)
-start = time.perf_counter()
 result = tfi.run(config, rng=np.random.default_rng(tfi.SEED))
-print(f"trained in {time.perf_counter() - start:.1f} s")
 for name, run in (("raised rate", result.run), ("course's rate", result.course_rate)):
     print(f"{name:>14}: cost {run.costs[0]:.3f} -> {run.costs[-1]:.3f}, "
           f"train {run.final_train_accuracy:.3f}, test {run.final_test_accuracy:.3f}")
@@ -101,9 +98,7 @@ display(Markdown(report.tables["gradient_tape"]))
 
 # %%
 fe = experiments.get("framework_equivalence")
-start = time.perf_counter()
 eq = fe.run(fe.TINY, rng=np.random.default_rng(fe.SEED))
-print(f"compared in {time.perf_counter() - start:.1f} s")
 eq_report = fe.report(eq)
 display(Markdown(eq_report.tables["mistakes"]))
 assert eq_report.metrics["all_mapped_match"]
