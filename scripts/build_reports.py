@@ -66,6 +66,8 @@ def execute(source: Path, timeout: int) -> bytes:
 
     nb = jupytext.read(source)
     nb.metadata.pop("jupytext", None)  # the .ipynb stands alone (Colab, download)
+    for i, cell in enumerate(nb.cells):  # nbformat draws random cell ids: number them instead
+        cell["id"] = f"cell-{i}"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(source.parent)}})
     try:
