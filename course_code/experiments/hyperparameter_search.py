@@ -1,0 +1,221 @@
+"""Hyperparameter search: random vs grid at equal budget, log scales, coarse to fine.
+
+The course's advice (Week 3) measured on one small problem: a [2, 16, 8, 1] ReLU network
+trained with momentum on the moons data, scored on a validation split. The search space
+is the course's: the learning rate and :math:`1 - \\beta` both on a log scale. For each
+budget :math:`k^2` (4 to 64 trials) a full :math:`k \\times k` grid is compared with the
+same number of random trials, ``n_seeds`` times over for random search; then a
+coarse-to-fine search zooms in on the best region in a few small rounds. Trials run
+serially here with the same trial function the Dask sweep runs
+(:func:`course_code.search.run_trial`): ``run`` stays pure and single-process.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..report import FigureSpec, Report
+from ..search import (
+    LogUniform,
+    OneMinusLogUniform,
+    Task,
+    coarse_to_fine,
+    grid_trials,
+    random_trials,
+    run_trial,
+)
+
+SEED = 3
+EXPECTED_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Config:
+    lr_low: float = 1e-4
+    lr_high: float = 10.0
+    beta_low: float = 0.9
+    beta_high: float = 0.999
+    max_grid: int = 8                 # grids of 2x2 ... max_grid x max_grid trials
+    n_seeds: int = 5                  # random searches (each with its own samples and training seeds)
+    target_gap: float = 0.02          # target = best accuracy of any trial minus this
+    refine_rounds: int = 3
+    refine_budget: int = 16           # random trials per coarse-to-fine round
+    refine_top: int = 3               # the next box surrounds the best `refine_top` trials
+    num_epochs: int = 20
+    mini_batch_size: int = 32
+    n_train: int = 200
+    n_val: int = 500
+    noise: float = 0.25
+    hidden: tuple[int, ...] = (16, 8)
+    data_seed: int = 0
+
+
+#: Small enough for the tests.
+TINY = Config(max_grid=3, n_seeds=2, refine_rounds=2, refine_budget=6, num_epochs=5)
+
+
+@dataclass(frozen=True)
+class Trials:
+    """Trials as arrays: hyperparameters and validation accuracy (``nan`` = diverged)."""
+
+    index: np.ndarray
+    learning_rate: np.ndarray
+    beta: np.ndarray
+    accuracy: np.ndarray
+
+
+@dataclass(frozen=True)
+class Result:
+    config: Config
+    budgets: np.ndarray              # (K,) k*k for k = 2..max_grid
+    grids: tuple[Trials, ...]        # (K,) the full k x k grid of each budget
+    grid_best: np.ndarray            # (K,) best accuracy of each grid
+    random: tuple[Trials, ...]       # (n_seeds,) max budget random trials each; [0] is the headline
+    random_best: np.ndarray          # (n_seeds, max budget): best so far after n = 1, 2, ... trials
+    rounds: tuple[Trials, ...]       # coarse-to-fine rounds
+    boxes: np.ndarray                # (rounds, 4): lr low, lr high, beta low, beta high of each round
+    best_any: float                  # best accuracy of any grid or random trial
+    target: float                    # best_any - config.target_gap
+    seeds: np.ndarray                # sweep seeds: grid, coarse to fine, then one per random search
+
+
+def space(config: Config) -> tuple:
+    """The search space: learning rate and 1 - beta, both log-uniform."""
+    return (LogUniform("learning_rate", config.lr_low, config.lr_high),
+            OneMinusLogUniform("beta", config.beta_low, config.beta_high))
+
+
+def task(config: Config) -> Task:
+    return Task(n_train=config.n_train, n_val=config.n_val, noise=config.noise, hidden=config.hidden,
+                num_epochs=config.num_epochs, mini_batch_size=config.mini_batch_size,
+                data_seed=config.data_seed)
+
+
+def _as_arrays(results) -> Trials:
+    values = [r.trial.values for r in results]
+    return Trials(np.array([r.trial.index for r in results]), np.array([v["learning_rate"] for v in values]),
+                  np.array([v["beta"] for v in values]), np.array([r.val_accuracy for r in results]))
+
+
+def best_so_far(accuracy: np.ndarray) -> np.ndarray:
+    """Running maximum of the accuracies along the last axis; diverged (``nan``) trials add nothing."""
+    return np.maximum.accumulate(np.where(np.isnan(accuracy), -np.inf, accuracy), axis=-1)
+
+
+def trials_to_reach(best: np.ndarray, budgets: np.ndarray, target: float) -> int:
+    """The first budget whose best accuracy reaches ``target``; 0 when none does."""
+    hit = np.flatnonzero(best >= target)
+    return int(budgets[hit[0]]) if hit.size else 0
+
+
+def run(config: Config, *, rng: np.random.Generator) -> Result:
+    """Grids of every size, ``n_seeds`` random searches of the largest budget, coarse-to-fine rounds."""
+    sp, tk = space(config), task(config)
+    seeds = [int(s) for s in rng.integers(0, 2**31, size=config.n_seeds + 2)]
+
+    def evaluate(trials):
+        return [run_trial(t, tk) for t in trials]
+
+    ks = np.arange(2, config.max_grid + 1)
+    grids = tuple(_as_arrays(evaluate(grid_trials(sp, int(k), seed=seeds[0]))) for k in ks)
+    grid_best = np.array([best_so_far(g.accuracy)[-1] for g in grids])
+    budget = config.max_grid**2
+    random = tuple(_as_arrays(evaluate(random_trials(sp, budget, seed=s))) for s in seeds[2:])
+    random_best = np.array([best_so_far(r.accuracy) for r in random])
+    rounds = coarse_to_fine(sp, config.refine_budget, rounds=config.refine_rounds, evaluate=evaluate,
+                            seed=seeds[1], top=config.refine_top)
+    boxes = np.array([[s[0].low, s[0].high, s[1].low, s[1].high] for s, _ in rounds])
+    best_any = float(np.concatenate([grid_best, random_best[:, -1]]).max())
+    return Result(config, ks**2, grids, grid_best, random, random_best,
+                  tuple(_as_arrays(results) for _, results in rounds), boxes,
+                  best_any, best_any - config.target_gap, np.array(seeds))
+
+
+# ---------------------------------------------------------------------- report
+def race(result: Result, target: float) -> tuple[int, np.ndarray, np.ndarray]:
+    """Trials grid and each random search need to reach ``target`` (0: never), and which random
+    searches need fewer trials than the grid (or reach it where the grid never does)."""
+    grid_n = trials_to_reach(result.grid_best, result.budgets, target)
+    random_n = np.array([trials_to_reach(b, np.arange(1, b.size + 1), target) for b in result.random_best])
+    fewer = (random_n > 0) & ((grid_n == 0) | (random_n < grid_n))
+    return grid_n, random_n, fewer
+
+
+def _gap_rows(result: Result) -> list[list]:
+    from ._search_figures import GAPS
+
+    rows = []
+    for gap in GAPS:
+        target = result.best_any - gap
+        grid_n, random_n, fewer = race(result, target)
+        hit = random_n[random_n > 0]
+        rows.append([f"{target:.3f} (best − {gap:.2f})", grid_n or "never",
+                     f"{hit.mean():.1f} ({hit.min()}–{hit.max()})" if hit.size else "never",
+                     f"{fewer.sum()} of {len(fewer)}"])
+    return rows
+
+
+def _metrics(result: Result) -> dict:
+    budgets, target = result.budgets, result.target
+    grid_n, random_n, fewer = race(result, target)
+    reached = random_n > 0
+    at = {int(n): {"grid": float(g), "random_headline": float(result.random_best[0, n - 1]),
+                   "random_mean": float(result.random_best[:, n - 1].mean()),
+                   "random_min": float(result.random_best[:, n - 1].min()),
+                   "random_max": float(result.random_best[:, n - 1].max())}
+          for n, g in zip(budgets, result.grid_best, strict=True)}
+    rounds = [{"best": float(np.nanmax(r.accuracy)), "lr_decades": float(np.log10(b[1] / b[0])),
+               "one_minus_beta_decades": float(np.log10((1 - b[2]) / (1 - b[3])))}
+              for r, b in zip(result.rounds, result.boxes, strict=True)]
+    mean_n = float(np.where(reached, random_n, 0).sum() / max(reached.sum(), 1))
+    return {
+        "target": target, "best_any": result.best_any, "target_gap": result.config.target_gap,
+        "n_seeds": result.config.n_seeds,
+        "max_budget": int(budgets[-1]), "grid_side": int(result.config.max_grid),
+        "grid_trials_to_target": grid_n, "grid_reached": bool(grid_n > 0),
+        "random_trials_to_target_headline": int(random_n[0]),
+        "random_trials_to_target_mean": mean_n,
+        "random_trials_to_target_min": int(random_n[reached].min()) if reached.any() else 0,
+        "random_trials_to_target_max": int(random_n[reached].max()) if reached.any() else 0,
+        "random_reached_count": int(reached.sum()),
+        "random_fewer_count": int(fewer.sum()),
+        "random_fewer_all_seeds": bool(fewer.all()),
+        "random_fewer_mean": bool(reached.all() and (grid_n == 0 or mean_n < grid_n)),
+        "at_budget": at, "rounds": rounds,
+        "refine_narrower": bool(all(b["lr_decades"] < a["lr_decades"]
+                                    for a, b in itertools.pairwise(rounds))),
+    }
+
+
+def report(result: Result) -> Report:
+    from ._search_figures import (
+        budget_table,
+        draw_budget,
+        draw_layouts,
+        draw_scatter,
+        draw_zoom,
+        gaps_table,
+        rounds_table,
+    )
+
+    metrics = _metrics(result)
+    n = result.config.max_grid
+    figures = {
+        "budget": FigureSpec(draw_budget(result), (6.8, 3.8),
+                             "Best validation accuracy against the number of trials, grid and random search"),
+        "layouts": FigureSpec(draw_layouts(result), (8.4, 3.6),
+                              "Where a 4 by 4 grid and 16 random trials fall in the learning-rate and "
+                              "1 - beta plane, coloured by validation accuracy"),
+        "scatter": FigureSpec(draw_scatter(result), (8.4, 3.6),
+                              "Validation accuracy of every trial against the learning rate and against "
+                              "1 - beta, on log axes"),
+        "zoom": FigureSpec(draw_zoom(result), (6.8, 4.2),
+                           "Coarse to fine: each round's trials and the shrinking boxes they are drawn from"),
+    }
+    tables = {"budgets": budget_table(result, metrics), "rounds": rounds_table(result),
+              "targets": gaps_table(_gap_rows(result))}
+    metrics["distinct_lr_grid"], metrics["distinct_lr_random"] = n, n * n
+    return Report(figures, tables, metrics)
