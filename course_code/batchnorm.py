@@ -43,8 +43,10 @@ def _check(Z, gamma, beta):
 
 
 # --8<-- [start:batchnorm_forward]
+# --8<-- [start:batchnorm_forward_def]
 def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, training: bool,
                       momentum: float = 0.9, epsilon: float = 1e-5):
+    # --8<-- [end:batchnorm_forward_def]
     """Normalize each row of ``Z`` and apply a learned scale and shift.
 
     Parameters
@@ -79,6 +81,7 @@ def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, tr
     and in training mode :math:`\\mu_{run} \\leftarrow m_{\\!o}\\,\\mu_{run} + (1 - m_{\\!o})\\,\\mu`
     (likewise for the variance), with :math:`m_{\\!o}` the ``momentum``.
     """
+    # --8<-- [start:batchnorm_forward_body]
     Z = _check(Z, gamma, beta)
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
@@ -98,11 +101,14 @@ def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, tr
     Z_hat = (Z - mu) * inv_std
     out = gamma * Z_hat + beta
     return out, BatchNormCache(Z_hat, np.asarray(gamma, dtype=float), inv_std, training), running
+    # --8<-- [end:batchnorm_forward_body]
 # --8<-- [end:batchnorm_forward]
 
 
 # --8<-- [start:batchnorm_backward]
+# --8<-- [start:batchnorm_backward_def]
 def batchnorm_backward(dout, cache: BatchNormCache):
+    # --8<-- [end:batchnorm_backward_def]
     """Backward pass of :func:`batchnorm_forward`.
 
     Returns
@@ -121,6 +127,7 @@ def batchnorm_backward(dout, cache: BatchNormCache):
     In inference mode the statistics are constants and
     :math:`dZ = \\gamma\\, d\\tilde z / \\sqrt{\\sigma^2 + \\varepsilon}`.
     """
+    # --8<-- [start:batchnorm_backward_body]
     Z_hat, gamma, inv_std, training = cache
     dout = np.asarray(dout, dtype=float)
     if dout.shape != Z_hat.shape:
@@ -134,4 +141,5 @@ def batchnorm_backward(dout, cache: BatchNormCache):
     dZ = inv_std / m * (m * dZ_hat - dZ_hat.sum(axis=1, keepdims=True)
                         - Z_hat * np.sum(dZ_hat * Z_hat, axis=1, keepdims=True))
     return dZ, dgamma, dbeta
+    # --8<-- [end:batchnorm_backward_body]
 # --8<-- [end:batchnorm_backward]

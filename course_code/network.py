@@ -253,7 +253,9 @@ def batchnorm_relu_forward(A_prev, params, l: int, running, *, training: bool):
 
 
 # --8<-- [start:backward]
+# --8<-- [start:backward_def]
 def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
+    # --8<-- [end:backward_def]
     """Gradients of the mean cross-entropy (plus the L2 penalty) with respect to every parameter.
 
     Parameters
@@ -290,6 +292,7 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
     :func:`~course_code.batchnorm.batchnorm_backward` turns it into :math:`dZ^{[l]}`,
     :math:`d\\gamma^{[l]}` and :math:`d\\beta^{[l]}`.
     """
+    # --8<-- [start:backward_body]
     lambd = check_lambd(lambd)
     keep_prob = check_keep_prob(keep_prob)
     AL = np.asarray(AL, dtype=float)
@@ -315,6 +318,7 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
         if cache.batchnorm is None:
             grads[f"db{l}"] = db
     return grads
+    # --8<-- [end:backward_body]
 # --8<-- [end:backward]
 
 
