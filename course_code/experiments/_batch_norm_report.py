@@ -161,6 +161,8 @@ def _mark_diverged(ax, x, n, color, ymax_frac=1.04):
 
 def draw_rates(result):
     def draw(fig):
+        from matplotlib.ticker import NullLocator
+
         c = result.config
         rates = np.asarray(c.learning_rates)
         ax_cost, ax_acc = fig.subplots(1, 2)
@@ -186,6 +188,8 @@ def draw_rates(result):
         ax_acc.set_title(f"Test accuracy, {s} seeds (dots) and mean (line)", pad=14)
         for ax in (ax_cost, ax_acc):
             ax.set_xscale("log")
+            ax.set_xticks(rates, [f"{lr:g}" for lr in rates])  # the swept rates, not powers of 10
+            ax.xaxis.set_minor_locator(NullLocator())
             ax.set_xlabel("learning rate (gradient descent)")
         ax_acc.plot([], [], ls="none", marker="x", color="0.5", mew=2, label="× n: n runs diverged")
         ax_acc.legend(loc="lower left")
