@@ -29,11 +29,14 @@ from pathlib import Path
 
 from .search import Task, Trial, TrialResult, run_trial
 
-__all__ = ["SweepOutcome", "sweep", "trial_key"]
+__all__ = ["SweepOutcome", "local_cluster", "sweep", "trial_key"]
 
 DEFAULT_CACHE = Path(".cache/experiments/_trials")
 #: Environment of the embedded cluster's workers: one BLAS thread each (the workers are the parallelism).
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Dask settings of the embedded cluster: no statistical profiler in the workers (it samples every
+#: worker's stack 100 times a second, which costs CPU the trials need on a small machine).
+CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,18 +87,28 @@ def _serial(todo, task, done):
     return "serial"
 
 
-def _local_cluster(workers: int | None):
+def local_cluster(workers: int | None = None):
+    """A ``LocalCluster`` of ``workers`` processes (default: one per core), one thread each."""
+    import dask
     from dask.distributed import LocalCluster
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return LocalCluster(n_workers=workers or cores or 1, threads_per_worker=1, processes=True,
-                        dashboard_address=None, env=WORKER_ENV)
+    with dask.config.set(CLUSTER_CONFIG):  # the nannies hand this config to their workers
+        return LocalCluster(n_workers=workers or cores or 1, threads_per_worker=1, processes=True,
+                            dashboard_address=None, env=WORKER_ENV)
 
 
+# --8<-- [start:dask]
 def _dask(todo, task, done, *, workers, scheduler, connect_timeout):
+    """Submit every trial to Dask and hand each result to ``done`` as it arrives.
+
+    When a worker process dies, the scheduler runs its unfinished trials again on the
+    others (a result lost with the worker is recomputed); ``done`` ignores a second
+    result for a trial, so each trial is reported exactly once.
+    """
     from dask.distributed import Client, as_completed
 
-    cluster = None if scheduler else _local_cluster(workers)
+    cluster = None if scheduler else local_cluster(workers)
     try:
         with Client(scheduler or cluster, timeout=connect_timeout) as client:
             where = scheduler or f"LocalCluster({len(client.scheduler_info()['workers'])} workers)"
@@ -108,6 +121,7 @@ def _dask(todo, task, done, *, workers, scheduler, connect_timeout):
     finally:
         if cluster is not None:
             cluster.close()
+# --8<-- [end:dask]
 
 
 # ---------------------------------------------------------------------- the runner

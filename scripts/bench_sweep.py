@@ -21,15 +21,15 @@ import time
 from pathlib import Path
 
 from course_code.search import SPACE, Task, random_trials
-from course_code.sweep import WORKER_ENV, sweep
+from course_code.sweep import local_cluster, sweep
 
 
 def time_sweep(workers: int, trials, task: Task, repeats: int) -> list[float]:
-    """Seconds of each of ``repeats`` sweeps on a warmed-up LocalCluster of ``workers`` processes."""
-    from dask.distributed import Client, LocalCluster
+    """Seconds of each of ``repeats`` sweeps on a warmed-up LocalCluster of ``workers`` processes
+    (the sweep runner's own cluster: one thread per worker, BLAS pinned, no profiler)."""
+    from dask.distributed import Client
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      env=WORKER_ENV) as cluster, Client(cluster):
+    with local_cluster(workers) as cluster, Client(cluster):
         warm = random_trials(SPACE, workers, seed=999, start=10_000)
         sweep(warm, Task(num_epochs=5), scheduler=cluster.scheduler_address, cache_dir=None)
         times = []

@@ -59,6 +59,7 @@ def test_claims_follow_the_counts(result):
     m = report.metrics
     assert 0 <= m["random_fewer_count"] <= m["random_reached_count"] <= CFG.n_seeds
     assert m["random_fewer_all_seeds"] == (m["random_fewer_count"] == CFG.n_seeds)
+    assert not m["random_wins"] or (m["random_fewer_mean"] and 2 * m["random_fewer_count"] > CFG.n_seeds)
     grid_n, _, fewer = exp.race(result, result.target)
     assert grid_n == m["grid_trials_to_target"] and fewer.sum() == m["random_fewer_count"]
     if m["grid_reached"]:

@@ -171,6 +171,13 @@ def _metrics(result: Result) -> dict:
                "one_minus_beta_decades": float(np.log10((1 - b[2]) / (1 - b[3])))}
               for r, b in zip(result.rounds, result.boxes, strict=True)]
     mean_n = float(np.where(reached, random_n, 0).sum() / max(reached.sum(), 1))
+    k = int(np.sqrt(grid_n)) if grid_n else int(result.config.max_grid)
+    grid = result.grids[k - 2]
+    j = int(np.nanargmax(grid.accuracy))
+    lr = np.concatenate([r.learning_rate for r in result.random])
+    good = lr[np.concatenate([r.accuracy for r in result.random]) >= target]
+    edge = bool(np.isclose(grid.learning_rate[j], result.config.lr_low)
+                or np.isclose(grid.learning_rate[j], result.config.lr_high))
     return {
         "target": target, "best_any": result.best_any, "target_gap": result.config.target_gap,
         "n_seeds": result.config.n_seeds,
@@ -184,6 +191,18 @@ def _metrics(result: Result) -> dict:
         "random_fewer_count": int(fewer.sum()),
         "random_fewer_all_seeds": bool(fewer.all()),
         "random_fewer_mean": bool(reached.all() and (grid_n == 0 or mean_n < grid_n)),
+        # The verdict the page states: fewer trials on average AND in most of the searches.
+        "random_wins": bool(reached.all() and (grid_n == 0 or mean_n < grid_n)
+                            and fewer.sum() > len(fewer) / 2),
+        "grid_best_lr": float(grid.learning_rate[j]), "grid_best_beta": float(grid.beta[j]),
+        "grid_best_on_edge": edge,
+        # The learning rates of the random trials that reached the target: the good range.
+        "good_lr_min": float(good.min()) if good.size else 0.0,
+        "good_lr_max": float(good.max()) if good.size else 0.0,
+        # Standard error of a validation accuracy near the target: differences below it are noise.
+        "val_standard_error": float(np.sqrt(target * (1 - target) / result.config.n_val)),
+        "n_val": int(result.config.n_val), "num_epochs": int(result.config.num_epochs),
+        "updates": int(result.config.num_epochs * -(-result.config.n_train // result.config.mini_batch_size)),
         "at_budget": at, "rounds": rounds,
         "refine_narrower": bool(all(b["lr_decades"] < a["lr_decades"]
                                     for a, b in itertools.pairwise(rounds))),
