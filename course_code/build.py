@@ -9,6 +9,7 @@ Layout of what it writes::
     docs/generated/<name>/               the entry's files, copied for the site:
         <figure>.svg, <figure>-dark.svg  light- and dark-theme versions of each figure
         <figure>.md                      the Markdown that shows the pair (for includes)
+        <figure>-thumb[-dark].png        a small PNG of the report's thumbnail figure (home page)
         <table>.md                       Markdown tables
         metrics.json                     headline numbers quoted by the pages
         <data>.json                      data of the interactive figures (report.encode_data)
@@ -151,10 +152,14 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the site's files are public
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+THUMB_WIDTH = 720  # pixels of a home-page thumbnail (cards are ~350 CSS px: sharp at 2x)
 
 
 def _figure_markdown(name: str, fig: str, alt: str) -> str:
@@ -181,6 +186,14 @@ def render(name: str, report, directory: Path) -> None:
                 fig.savefig(directory / f"{fig_name}{suffix}.svg", format="svg", dpi=150,
                             metadata={"Date": None, "Creator": None})
         (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
+        if fig_name == report.thumbnail:
+            for variant, suffix in (("light", ""), ("dark", "-dark")):
+                with theme(variant):
+                    fig = Figure(figsize=spec.size, layout="constrained")
+                    spec.draw(fig)
+                    # ~THUMB_WIDTH pixels wide: sharp on a home-page card, a few tens of kB
+                    fig.savefig(directory / f"{fig_name}-thumb{suffix}.png", format="png",
+                                dpi=THUMB_WIDTH / spec.size[0], metadata={"Software": None})
     for table_name, markdown in report.tables.items():
         (directory / f"{table_name}.md").write_text(markdown)
     (directory / "metrics.json").write_text(json.dumps(report.metrics, indent=2, sort_keys=True) + "\n")

@@ -42,8 +42,13 @@ class Report:
     #: name -> JSON-able value, written as <name>.json for the page's interactive figures
     #: (see :func:`encode_data`: finite numbers only, floats kept to DATA_DIGITS digits).
     data: dict[str, object] = field(default_factory=dict)
+    #: the figure the home page shows for this topic: also drawn as a small PNG
+    #: (<name>-thumb.png and <name>-thumb-dark.png), so the home page stays light.
+    thumbnail: str | None = None
 
     def __post_init__(self):
+        if self.thumbnail is not None and self.thumbnail not in self.figures:
+            raise ValueError(f"thumbnail {self.thumbnail!r} is not a figure: {sorted(self.figures)}")
         # A figure named x is shown by x.md, a table named x is x.md too: they would collide.
         clash = sorted(set(self.figures) & set(self.tables))
         if clash:

@@ -9,6 +9,9 @@ What they do, in build order:
 - Every include of a generated figure or table (``--8<-- "docs/generated/NAME/x.md"``) gets
   a provenance line under it, written from ``provenance.json``: seed, config, short code
   hash, NumPy version, and the run time recorded in the experiment's cache entry.
+- ``{{ claim NAME.key.path }}`` (or ``{{ claim not ... }}``) prints nothing but fails the
+  build unless that metric is the boolean true (false): the sentence next to it states a
+  finding, and the build checks the experiment still finds it.
 - ``{{ report NAME }}`` becomes the box that links a topic page to its executable report:
   read it on the site, download it (.ipynb, .py), or open it in Colab.
 - Report pages (rendered by mkdocs-jupyter) get the same links at the top, and lose the
@@ -40,7 +43,8 @@ REPORTS = ROOT / "docs" / "reports"
 METRIC = re.compile(r"\{\{\s*metric\s+([A-Za-z_][\w./()-]*)\s*(?::\s*([^}\s][^}]*?))?\s*\}\}")
 REPORT = re.compile(r"^([ \t]*)\{\{\s*report\s+(\w+)\s*\}\}[ \t]*$", re.MULTILINE)
 GENERATED_INCLUDE = re.compile(r'^([ \t]*)--8<--\s+"docs/generated/(\w+)/([\w-]+)\.md"[ \t]*$', re.MULTILINE)
-LEFTOVER = re.compile(r"\{\{\s*(metric|report)\b[^}]*\}\}")
+CLAIM = re.compile(r"\{\{\s*claim\s+(not\s+)?([A-Za-z_][\w./()-]*)\s*\}\}")
+LEFTOVER = re.compile(r"\{\{\s*(metric|report|claim)\b[^}]*\}\}")
 
 # Anything that makes a page load a resource from another host.
 EXTERNAL_LOAD = re.compile(
@@ -198,7 +202,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         except PluginError as e:
             raise PluginError(f"{src}: {e}") from None
 
+    def claim(m: re.Match) -> str:
+        negated, dotted = bool(m.group(1)), m.group(2)
+        try:
+            value = lookup_metric(dotted)
+        except PluginError as e:
+            raise PluginError(f"{src}: {e}") from None
+        if not isinstance(value, bool) or value == negated:
+            raise PluginError(f"{src}: the text claims {'not ' if negated else ''}{dotted}, but the "
+                              f"experiment gives {value!r}: rewrite the sentence (or the experiment)")
+        return ""
+
     markdown = METRIC.sub(metric, markdown)
+    markdown = CLAIM.sub(claim, markdown)
     leftover = LEFTOVER.search(markdown)
     if leftover:
         raise PluginError(f"{src}: cannot parse placeholder {leftover.group(0)!r}; write "

@@ -192,3 +192,18 @@ def test_render_writes_the_data_files(tmp_path):
     assert (tmp_path / "grid.json").read_text() == '{"x":[0.0,0.5,1.0]}\n'
     assert json.loads((tmp_path / "empty.json").read_text()) == []
     assert json.loads((tmp_path / "metrics.json").read_text()) == {}
+
+
+def test_render_draws_the_thumbnail_as_a_small_png_in_both_themes(tmp_path):
+    from course_code.report import FigureSpec, Report
+
+    def draw(fig):
+        fig.subplots().plot([0, 1, 2], [2, 0, 1])
+
+    specs = {"costs": FigureSpec(draw, (6.0, 3.0), "a line"), "other": FigureSpec(draw, (6.0, 3.0), "x")}
+    B.render("demo", Report(specs, thumbnail="costs"), tmp_path)
+    light, dark = tmp_path / "costs-thumb.png", tmp_path / "costs-thumb-dark.png"
+    assert light.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and light.read_bytes() != dark.read_bytes()
+    width = int.from_bytes(light.read_bytes()[16:20], "big")  # the IHDR chunk
+    assert width == B.THUMB_WIDTH
+    assert not (tmp_path / "other-thumb.png").exists()

@@ -116,3 +116,13 @@ def test_function_names_get_a_thin_space_before_a_bare_argument_only():
     assert "<mspace" in spaced
     assert "<mspace" not in hooks.tex_to_mathml(r"\log(a)", display=False)
     assert "<mspace" not in hooks.tex_to_mathml(r"\log\big(a\big)", display=False)
+
+
+def test_claims_print_nothing_and_fail_the_build_when_the_experiment_disagrees(generated):
+    page = type("Page", (), {"file": type("File", (), {"src_uri": "demo.md"})()})()
+    text = "It holds.{{ claim demo.flag }} Not this.{{ claim not demo.flag }}"
+    with pytest.raises(PluginError, match=r"claims not demo\.flag.*True"):
+        hooks.on_page_markdown(text, page, {}, None)
+    assert hooks.on_page_markdown("It holds.{{ claim demo.flag }}", page, {}, None) == "It holds."
+    with pytest.raises(PluginError, match=r"gives 0\.93456"):
+        hooks.on_page_markdown("{{ claim demo.acc }}", page, {}, None)

@@ -203,4 +203,4 @@ def report(result: Result) -> Report:
                                      "Percentile bands of hidden-layer pre-activations against epoch: "
                                      "without batch norm, before and after normalizing"),
     }
-    return Report(figures, rep.tables(result), rep.metrics(result))
+    return Report(figures, rep.tables(result), rep.metrics(result), thumbnail="rates")

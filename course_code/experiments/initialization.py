@@ -189,4 +189,5 @@ def report(result: Result) -> Report:
         "seeds": FigureSpec(_draw_seeds(result), (6.4, 3.2),
                             "Train and test accuracy of each initialization over several seeds"),
     }
-    return Report(figures, {"accuracy": accuracy_table, "symmetry": symmetry_table}, metrics)
+    return Report(figures, {"accuracy": accuracy_table, "symmetry": symmetry_table}, metrics,
+                  thumbnail="boundaries")

@@ -294,4 +294,5 @@ def report(result: Result) -> Report:
                                  "and Adam, and after decay every epoch with GD"),
     }
     tables = {"accuracy": _accuracy_table(result), "readings": _readings_table(result)}
-    return Report(specs, tables, _metrics(result), {"lr_schedules": schedule_data(result.config)})
+    return Report(specs, tables, _metrics(result), {"lr_schedules": schedule_data(result.config)},
+                  thumbnail="schedules")

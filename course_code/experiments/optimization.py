@@ -300,4 +300,4 @@ def report(result: Result) -> Report:
     tables = {"accuracy": _accuracy_table(result), "batch_comparison": batch_table,
               "path_distances": qp.table(result.paths, LABELS, c.path_shown, c.path_steps)}
     data = {"quadratic_paths": qp.data(result.paths, LABELS, c.path_shown, c.path_start, c.curvature)}
-    return Report(figures, tables, _metrics(result), data)
+    return Report(figures, tables, _metrics(result), data, thumbnail="paths")

@@ -180,4 +180,4 @@ def report(result: Result) -> Report:
                                        "Decision boundaries at a small, the course's and a large "
                                        f"lambda ({', '.join(f'{v:g}' for v in c.strip_lambdas)})"),
     }
-    return Report(figs, tables.tables(result), tables.metrics(result))
+    return Report(figs, tables.tables(result), tables.metrics(result), thumbnail="boundaries")

@@ -277,4 +277,4 @@ def report(result: Result) -> Report:
         "confusion": FigureSpec(_draw_confusion(result), (4.8, 4.4),
                                 "Confusion matrix of the trained network on the test images"),
     }
-    return Report(figures, tables, metrics)
+    return Report(figures, tables, metrics, thumbnail="accuracy_curves")
