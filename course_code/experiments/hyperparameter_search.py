@@ -237,4 +237,4 @@ def report(result: Result) -> Report:
     tables = {"budgets": budget_table(result, metrics), "rounds": rounds_table(result),
               "targets": gaps_table(_gap_rows(result))}
     metrics["distinct_lr_grid"], metrics["distinct_lr_random"] = n, n * n
-    return Report(figures, tables, metrics)
+    return Report(figures, tables, metrics, thumbnail="budget")
