@@ -206,4 +206,5 @@ def test_render_draws_the_thumbnail_as_a_small_png_in_both_themes(tmp_path):
     assert light.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and light.read_bytes() != dark.read_bytes()
     width = int.from_bytes(light.read_bytes()[16:20], "big")  # the IHDR chunk
     assert width == B.THUMB_WIDTH
+    assert light.read_bytes()[25] == 3  # IHDR colour type 3: a palette image, small
     assert not (tmp_path / "other-thumb.png").exists()
