@@ -70,10 +70,17 @@ def execute(source: Path, timeout: int) -> bytes:
         cell["id"] = f"cell-{i}"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(source.parent)}})
-    try:
-        client.execute()  # the kernel inherits KERNEL_ENV, set by build()
-    except CellExecutionError as e:
-        raise SystemExit(f"report {source.name} failed:\n{e}") from None
+    # The kernel's own stderr (ipykernel's transport warning, TensorFlow's start-up log) goes
+    # to a file, shown only when the report fails; cell output is captured by nbclient.
+    with tempfile.TemporaryFile(mode="w+") as kernel_log:
+        try:
+            client.execute(stderr=kernel_log)  # the kernel inherits KERNEL_ENV, set by build()
+        except CellExecutionError as e:
+            raise SystemExit(f"report {source.name} failed:\n{e}") from None
+        except Exception:
+            kernel_log.seek(0)
+            print(f"report {source.name}: the kernel's log:\n{kernel_log.read()[-4000:]}", file=sys.stderr)
+            raise
     for cell in nb.cells:  # deterministic bytes: no execution timestamps
         cell.get("metadata", {}).pop("execution", None)
     return nbformat.writes(nb).encode() + b"\n"

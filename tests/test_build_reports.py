@@ -1,0 +1,38 @@
+"""Executing the report notebooks: deterministic .ipynb bytes, errors that fail the build."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("nbclient", reason="the docs extra is not installed (make test installs it)")
+pytest.importorskip("jupytext")
+
+SPEC = importlib.util.spec_from_file_location(
+    "build_reports", Path(__file__).resolve().parent.parent / "scripts" / "build_reports.py")
+reports = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(reports)
+
+
+def _report(tmp_path, body: str) -> Path:
+    source = tmp_path / "demo.py"
+    source.write_text("# %% [markdown]\n# A demo report.\n\n# %%\n" + body + "\n")
+    return source
+
+
+def test_executing_twice_gives_the_same_bytes_with_numbered_cells(tmp_path):
+    source = _report(tmp_path, "import sys\nprint(6 * 7)\nprint('to stderr', file=sys.stderr)")
+    first, second = reports.execute(source, timeout=60), reports.execute(source, timeout=60)
+    assert first == second
+    nb = json.loads(first)
+    assert [c["id"] for c in nb["cells"]] == ["cell-0", "cell-1"]
+    outputs = nb["cells"][1]["outputs"]
+    assert any("42" in "".join(o.get("text", "")) for o in outputs)
+    assert "jupytext" not in nb["metadata"]
+
+
+def test_a_failing_cell_fails_with_the_report_name_and_the_error(tmp_path):
+    source = _report(tmp_path, "raise ValueError('bad learning rate -1.0')")
+    with pytest.raises(SystemExit, match=r"(?s)report demo\.py failed.*bad learning rate -1\.0"):
+        reports.execute(source, timeout=60)
