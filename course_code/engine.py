@@ -11,6 +11,10 @@ engine keeps the math of ``network.forward``/``backward`` and changes only the s
   ``[W | b] @ [A; 1] = W A + b`` in one product, and ``dZ @ [A; 1].T`` gives
   ``[dW | db]`` in one product too.
 - **Preallocated arrays, written with ``out=``.** No array is created inside the loop.
+- **Optionally K networks at once** (``FlatMLP(layer_dims, k=K)``): every array gets a
+  leading axis of length K (``theta`` is ``(K, P)``, ``Z[l]`` is ``(K, n[l], m)``), products
+  become batched ``np.matmul`` and each elementwise call serves all K networks. The same
+  code runs both layouts; only the product function differs (``np.dot`` or ``np.matmul``).
 
 The tests check that it computes the same costs and gradients as the reference network.
 """
@@ -27,11 +31,16 @@ __all__ = ["FlatMLP", "Workspace"]
 
 @dataclass
 class Workspace:
-    """Buffers for one batch size ``m``. ``A[l]`` is ``[A_l; 1]``, shape ``(n[l] + 1, m)``."""
+    """Buffers for one batch size ``m``. ``A[l]`` is ``[A_l; 1]``, shape ``(n[l] + 1, m)``.
+
+    With K networks every array has a leading axis of length K, e.g. ``Z[l]`` is ``(K, n[l], m)``.
+    """
 
     m: int
     Z: list          # Z[l], shape (n[l], m), l = 1..L (index 0 unused)
     A: list          # A[l] with a row of ones, l = 1..L-1 (index 0 unused: input is a view)
+    Ah: list         # Ah[l]: view of A[l] above the ones row, shape (n[l], m)
+    AT: list         # AT[l]: A[l] transposed (a view), shape (m, n[l] + 1)
     dZ: list         # dZ[l], shape (n[l], m)
     dA: list         # dA[l], shape (n[l], m), l = 1..L-1
     D: list          # dropout masks already divided by keep_prob (or None)
@@ -46,46 +55,58 @@ class FlatMLP:
     ----------
     layer_dims : list of int
         ``[n_x, n_1, ..., n_L]`` with ``n_L == 1``.
+    k : int or None
+        None: one network, ``theta`` of shape ``(P,)``. An int K: K networks of the same
+        architecture trained side by side, ``theta`` of shape ``(K, P)`` (row ``i`` is network
+        ``i``'s flat vector, laid out as for one network), every buffer with a leading axis K.
     """
 
-    def __init__(self, layer_dims):
+    def __init__(self, layer_dims, k: int | None = None):
         self.dims = [int(d) for d in layer_dims]
         self.L = len(self.dims) - 1
+        self.k = None if k is None else int(k)
+        lead = () if k is None else (self.k,)
+        self._lead = lead
+        self._mm = np.dot if k is None else np.matmul     # products: one matrix or a stack
         sizes = [self.dims[l] * (self.dims[l - 1] + 1) for l in range(1, self.L + 1)]
-        self.theta = np.zeros(sum(sizes))
+        self.theta = np.zeros((*lead, sum(sizes)))
         self.grad = np.zeros_like(self.theta)
-        self.weight_mask = np.zeros_like(self.theta)  # 1 on weights, 0 on biases (for L2)
-        self.Wb, self.dWb = [None], [None]
+        self.weight_mask = np.zeros(sum(sizes))  # 1 on weights, 0 on biases (for L2), shape (P,)
+        self.Wb, self.dWb, self.WT = [None], [None], [None]
         offset = 0
         for l, size in enumerate(sizes, start=1):
             shape = (self.dims[l], self.dims[l - 1] + 1)
-            self.Wb.append(self.theta[offset:offset + size].reshape(shape))
-            self.dWb.append(self.grad[offset:offset + size].reshape(shape))
+            self.Wb.append(self.theta[..., offset:offset + size].reshape(lead + shape))
+            self.dWb.append(self.grad[..., offset:offset + size].reshape(lead + shape))
+            self.WT.append(self.Wb[l][..., :-1].mT)       # W.T, a view (no bias column)
             self.weight_mask[offset:offset + size].reshape(shape)[:, :-1] = 1.0
             offset += size
         self._workspaces: dict[tuple[int, float], Workspace] = {}
 
     # ------------------------------------------------------------------ parameters
-    def set_params(self, params: dict[str, np.ndarray]) -> None:
-        """Copy ``W1, b1, ...`` into the flat buffer."""
+    def set_params(self, params: dict[str, np.ndarray], index: int | None = None) -> None:
+        """Copy ``W1, b1, ...`` into the flat buffer (into network ``index`` when there are K)."""
         for l in range(1, self.L + 1):
-            self.Wb[l][:, :-1] = params[f"W{l}"]
-            self.Wb[l][:, -1:] = params[f"b{l}"]
+            Wb = self.Wb[l] if index is None else self.Wb[l][index]
+            Wb[:, :-1] = params[f"W{l}"]
+            Wb[:, -1:] = params[f"b{l}"]
 
-    def get_params(self) -> dict[str, np.ndarray]:
-        """A fresh ``W1, b1, ...`` dict (copies, not views)."""
+    def get_params(self, index: int | None = None) -> dict[str, np.ndarray]:
+        """A fresh ``W1, b1, ...`` dict (copies, not views); of network ``index`` when there are K."""
         out = {}
         for l in range(1, self.L + 1):
-            out[f"W{l}"] = self.Wb[l][:, :-1].copy()
-            out[f"b{l}"] = self.Wb[l][:, -1:].copy()
+            Wb = self.Wb[l] if index is None else self.Wb[l][index]
+            out[f"W{l}"] = Wb[:, :-1].copy()
+            out[f"b{l}"] = Wb[:, -1:].copy()
         return out
 
-    def get_grads(self) -> dict[str, np.ndarray]:
-        """The last computed gradient as ``dW1, db1, ...`` (copies)."""
+    def get_grads(self, index: int | None = None) -> dict[str, np.ndarray]:
+        """The last computed gradient as ``dW1, db1, ...`` (copies); of network ``index`` when K."""
         out = {}
         for l in range(1, self.L + 1):
-            out[f"dW{l}"] = self.dWb[l][:, :-1].copy()
-            out[f"db{l}"] = self.dWb[l][:, -1:].copy()
+            dWb = self.dWb[l] if index is None else self.dWb[l][index]
+            out[f"dW{l}"] = dWb[:, :-1].copy()
+            out[f"db{l}"] = dWb[:, -1:].copy()
         return out
 
     # ------------------------------------------------------------------ buffers
@@ -93,19 +114,21 @@ class FlatMLP:
         """The (cached) buffers for batches of ``m`` examples."""
         key = (m, keep_prob)
         if key not in self._workspaces:
-            d, L = self.dims, self.L
+            d, L, lead = self.dims, self.L, self._lead
             hidden = range(1, L)
             dropout = keep_prob < 1.0
-            A = [None] + [np.ones((d[l] + 1, m)) for l in hidden]  # last row stays 1
+            A = [None] + [np.ones((*lead, d[l] + 1, m)) for l in hidden]  # last row stays 1
             self._workspaces[key] = Workspace(
                 m=m,
-                Z=[None] + [np.empty((d[l], m)) for l in range(1, L + 1)],
+                Z=[None] + [np.empty((*lead, d[l], m)) for l in range(1, L + 1)],
                 A=A,
-                dZ=[None] + [np.empty((d[l], m)) for l in range(1, L + 1)],
-                dA=[None] + [np.empty((d[l], m)) for l in hidden],
-                D=[None] + [np.empty((d[l], m)) if dropout else None for l in hidden],
-                U=[None] + [np.empty((d[l], m)) if dropout else None for l in hidden],
-                AL=np.empty((1, m)),
+                Ah=[None] + [a[..., :-1, :] for a in A[1:]],
+                AT=[None] + [a.mT for a in A[1:]],
+                dZ=[None] + [np.empty((*lead, d[l], m)) for l in range(1, L + 1)],
+                dA=[None] + [np.empty((*lead, d[l], m)) for l in hidden],
+                D=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
+                U=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
+                AL=np.empty((*lead, 1, m)),
             )
         return self._workspaces[key]
 
@@ -113,48 +136,56 @@ class FlatMLP:
     def forward(self, X1: np.ndarray, ws: Workspace, keep_prob: float = 1.0, rng=None):
         """Forward pass on ``X1 = [X; 1]`` (shape ``(n_x + 1, m)``); returns ``Z_L`` (1, m).
 
-        Leaves every intermediate in ``ws``; ``ws.AL`` holds the probabilities.
+        Leaves every intermediate in ``ws``; ``ws.AL`` holds the probabilities. With K
+        networks ``X1`` is ``(n_x + 1, m)`` (shared) or ``(K, n_x + 1, m)``, ``Z_L`` is
+        ``(K, 1, m)`` and ``rng`` is a sequence of K generators, one per network.
         """
+        mm = self._mm
         A_prev = X1
         for l in range(1, self.L):
-            np.dot(self.Wb[l], A_prev, out=ws.Z[l])          # Z = [W | b] @ [A; 1]
-            A = ws.A[l][:-1]                                  # (view above the ones row)
+            mm(self.Wb[l], A_prev, out=ws.Z[l])              # Z = [W | b] @ [A; 1]
+            A = ws.Ah[l]                                      # (view above the ones row)
             np.maximum(ws.Z[l], 0.0, out=A)                   # A = relu(Z)
             if keep_prob < 1.0:
-                rng.random(out=ws.U[l])                       # D = (U < p) / p
+                if self.k is None:
+                    rng.random(out=ws.U[l])                   # D = (U < p) / p
+                else:
+                    for r, u in zip(rng, ws.U[l], strict=True):  # each network its own stream
+                        r.random(out=u)
                 np.less(ws.U[l], keep_prob, out=ws.D[l])
                 ws.D[l] *= 1.0 / keep_prob
                 A *= ws.D[l]                                  # A = A * D / p
             A_prev = ws.A[l]
         ZL = ws.Z[self.L]
-        np.dot(self.Wb[self.L], A_prev, out=ZL)
+        mm(self.Wb[self.L], A_prev, out=ZL)
         expit(ZL, out=ws.AL)                                  # sigmoid, without overflow
         return ZL
 
-    def backward(self, X1, Y, ws: Workspace, keep_prob: float = 1.0, l2_scale: float = 0.0,
+    def backward(self, X1, Y, ws: Workspace, keep_prob: float = 1.0, l2_scale=0.0,
                  work: np.ndarray | None = None) -> None:
         """Fill ``self.grad`` with the gradient of the batch's mean cost.
 
-        ``l2_scale`` is :math:`\\lambda / m` (``work`` is a scratch vector the size of ``theta``,
-        needed when ``l2_scale > 0``).
+        ``l2_scale`` is :math:`\\lambda / m` (``work`` is a scratch array shaped like ``theta``,
+        needed when ``l2_scale > 0``). With K networks it may be an array of shape ``(K, 1)``,
+        one :math:`\\lambda / m` per network; ``Y`` is ``(1, m)`` (shared) or ``(K, 1, m)``.
         """
-        L = self.L
+        L, mm = self.L, self._mm
         dZ = ws.dZ[L]
         np.subtract(ws.AL, Y, out=dZ)                         # dZ_L = (A_L - Y) / m
         dZ *= 1.0 / ws.m
         for l in range(L, 0, -1):
-            A_prev = ws.A[l - 1] if l > 1 else X1
-            np.dot(ws.dZ[l], A_prev.T, out=self.dWb[l])       # [dW | db] = dZ @ [A; 1].T
+            A_prevT = ws.AT[l - 1] if l > 1 else X1.mT
+            mm(ws.dZ[l], A_prevT, out=self.dWb[l])           # [dW | db] = dZ @ [A; 1].T
             if l > 1:
                 dA = ws.dA[l - 1]
-                np.dot(self.Wb[l][:, :-1].T, ws.dZ[l], out=dA)  # dA_prev = W.T @ dZ
+                mm(self.WT[l], ws.dZ[l], out=dA)              # dA_prev = W.T @ dZ
                 if keep_prob < 1.0:
                     dA *= ws.D[l - 1]                         # same mask and scale as forward
                 # dZ = dA * relu'(Z). With A = relu(Z) >= 0, sign(A) is that 0/1 derivative
                 # (float to float: cheaper than casting the bools of Z > 0).
-                np.sign(ws.A[l - 1][:-1], out=ws.dZ[l - 1])
+                np.sign(ws.Ah[l - 1], out=ws.dZ[l - 1])
                 ws.dZ[l - 1] *= dA
-        if l2_scale:
+        if type(l2_scale) is np.ndarray or l2_scale:
             np.multiply(self.theta, self.weight_mask, out=work)   # + (lambda / m) W
             work *= l2_scale
             self.grad += work

@@ -17,7 +17,7 @@ from .optimizers import Optimizer, check_learning_rate
 from .regularization import check_keep_prob, check_lambd
 from .schedules import Schedule
 
-__all__ = ["TrainResult", "TrainingDiverged", "train"]
+__all__ = ["TrainResult", "TrainingDiverged", "train", "train_many"]
 
 
 class TrainingDiverged(FloatingPointError):
@@ -121,10 +121,7 @@ def _initial_params(init, layer_dims, rng) -> dict[str, np.ndarray]:
 
 def _l2_penalty(net: FlatMLP, lambd: float, m: int) -> float:
     """:math:`\\frac{\\lambda}{2m}\\sum_l \\lVert W^{[l]} \\rVert^2` of the current weights."""
-    if not lambd:
-        return 0.0
-    weights = net.theta * net.weight_mask
-    return lambd / (2 * m) * float(np.dot(weights, weights))
+    return _l2_penalty_of(net.theta, net.weight_mask, lambd, m)
 
 
 # --8<-- [start:train]
@@ -227,6 +224,145 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
     epochs = np.array(recorded, dtype=int)
     return TrainResult(net.get_params(), np.array(costs), rates[epochs], epochs, seconds, t)
 # --8<-- [end:train]
+
+
+# --8<-- [start:train_many]
+def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int, inits, rngs,
+               mini_batch_size: int | None = None, lambd=0.0, keep_prob: float = 1.0,
+               record_every: int = 100, on_diverge: str = "raise") -> list[TrainResult | None]:
+    """Train K networks side by side: K calls of :func:`train` in one vectorized loop.
+
+    The K networks share the architecture, data, optimizer, schedule and batch size; they
+    differ in their initial weights and in their random streams (mini-batch order, dropout
+    masks). Network ``i`` gives what ``train(..., init=inits[i], rng=rngs[i])`` gives (equal
+    up to the rounding of batched products, about 1e-13 relative): its generator is used
+    exactly as ``train`` uses it, one permutation per epoch, then the masks of each update.
+    Every step is one batched product per layer (``np.matmul`` on ``(K, n, m)`` stacks) and
+    one call per elementwise operation for all K networks, so the per-call overhead that
+    dominates small networks is paid once instead of K times.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+    Y : ndarray of shape (1, m)
+    layer_dims, optimizer, schedule, num_epochs, mini_batch_size, keep_prob, record_every
+        As in :func:`train`, shared by the K networks.
+    inits : str or sequence of (str or dict)
+        One initialization per network (a method name drawn from that network's generator,
+        or a ready ``W1, b1, ...`` dict), or one method name for all.
+    rngs : sequence of numpy.random.Generator
+        One generator per network; K is ``len(rngs)``. Only ``permutation`` and ``random``
+        are called, as in :func:`train`.
+    lambd : float or sequence of float
+        L2 strength, one for all or one per network (networks may differ here only).
+    on_diverge : {"raise", "none"}
+        What to do when a network's parameters stop being finite (where :func:`train` would
+        raise :class:`TrainingDiverged`): ``"raise"`` raises it, naming the network's index;
+        ``"none"`` carries on with the others and returns None in that network's place.
+
+    Returns
+    -------
+    list of TrainResult or None
+        One per network, in order. ``seconds`` is the shared loop's time divided by K.
+
+    Notes
+    -----
+    Batch norm is not supported here: use :func:`train`.
+    """
+    X, Y = check_XY(X, Y, n_x=layer_dims[0], n_y=1)
+    _check_arguments(X, Y, layer_dims, optimizer, num_epochs, record_every)
+    K = len(rngs)
+    if K < 1:
+        raise ValueError("rngs must hold one generator per network, got none")
+    inits = [inits] * K if isinstance(inits, str) else list(inits)
+    lambdas = [check_lambd(v) for v in (np.broadcast_to(lambd, (K,)) if np.ndim(lambd) == 0 else lambd)]
+    if len(inits) != K or len(lambdas) != K:
+        raise ValueError(f"inits and lambd need one entry per network ({K}), "
+                         f"got {len(inits)} and {len(lambdas)}")
+    if on_diverge not in ("raise", "none"):
+        raise ValueError(f"on_diverge must be 'raise' or 'none', got {on_diverge!r}")
+    keep_prob = check_keep_prob(keep_prob)
+    m = X.shape[1]
+    size = m if mini_batch_size is None else check_mini_batch_size(mini_batch_size, m)
+    rates = _learning_rates(schedule, num_epochs)
+
+    net = FlatMLP(layer_dims, k=K)
+    for i, (init, rng) in enumerate(zip(inits, rngs, strict=True)):
+        net.set_params(_initial_params(init, layer_dims, rng), i)
+    state = optimizer.init({"theta": net.theta})           # (K, P) running averages
+    slots = tuple(state.slots[s]["theta"] for s in optimizer.slot_names)
+    work = np.empty_like(net.theta)
+    l2 = np.array(lambdas)[:, None] / m if len(set(lambdas)) > 1 else lambdas[0] / m
+
+    X1 = np.vstack([X, np.ones((1, m))])
+    shuffle = size < m
+    if shuffle:  # shuffled copies laid out (n_x + 1, K, m); the matmul sees (K, n_x + 1, m) views
+        perms = np.empty((K, m), dtype=np.intp)
+        Xs_buf, Ys_buf = np.empty((X1.shape[0], K, m)), np.empty((1, K, m))
+        Xs, Ys = Xs_buf.transpose(1, 0, 2), Ys_buf.transpose(1, 0, 2)
+        batches = [(Xs[:, :, a:b], Ys[:, :, a:b], net.workspace(b - a, keep_prob))
+                   for a, b in batch_bounds(m, size)]
+    else:
+        batches = [(X1, Y, net.workspace(m, keep_prob))]
+    costs, recorded, t = [], [], 0
+    diverged = [False] * K
+
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(num_epochs):
+            lr = float(rates[epoch])
+            record = epoch % record_every == 0
+            if shuffle:
+                for i, rng in enumerate(rngs):
+                    perms[i] = rng.permutation(m)
+                np.take(X1, perms, axis=1, out=Xs_buf)
+                np.take(Y, perms, axis=1, out=Ys_buf)
+            totals = [0.0] * K  # as in train: losses before each update, penalty before the epoch
+            penalties = ([_l2_penalty_of(net.theta[i], net.weight_mask, lambdas[i], m) for i in range(K)]
+                         if record else None)
+            for Xb, Yb, ws in batches:
+                ZL = net.forward(Xb, ws, keep_prob, rngs)
+                if record:
+                    for i in range(K):
+                        totals[i] += cross_entropy_from_logits(ZL[i], Yb if Yb.ndim == 2 else Yb[i]) * ws.m
+                net.backward(Xb, Yb, ws, keep_prob, l2, work)
+                t += 1
+                optimizer.step(net.theta, net.grad, slots, t, lr, work)
+            if record:
+                costs.append([totals[i] / m + penalties[i] for i in range(K)])
+                recorded.append(epoch)
+            if epoch % min(record_every, 100) == 0 or epoch == num_epochs - 1:
+                _check_finite_many(net, epoch, lr, diverged, on_diverge)
+    seconds = (time.perf_counter() - start) / K
+    epochs, costs = np.array(recorded, dtype=int), np.array(costs).reshape(len(recorded), K)
+    return [None if diverged[i] else
+            TrainResult(net.get_params(i), costs[:, i].copy(), rates[epochs], epochs.copy(), seconds, t)
+            for i in range(K)]
+# --8<-- [end:train_many]
+
+
+def _l2_penalty_of(theta: np.ndarray, weight_mask: np.ndarray, lambd: float, m: int) -> float:
+    """:func:`_l2_penalty` of one network's flat vector ``theta`` (shape (P,))."""
+    if not lambd:
+        return 0.0
+    weights = theta * weight_mask
+    return lambd / (2 * m) * float(np.dot(weights, weights))
+
+
+def _check_finite_many(net: FlatMLP, epoch: int, lr: float, diverged: list, on_diverge: str) -> None:
+    """Flag (or raise for) the networks whose parameters are no longer finite, as ``train`` would."""
+    sums = net.theta.sum(axis=1)
+    if np.all(np.isfinite(sums)):
+        return
+    for i in np.flatnonzero(~np.isfinite(sums)):
+        if diverged[i] or math.isfinite(float(net.theta[i].sum())):
+            continue
+        if on_diverge == "raise":
+            try:
+                _check_finite_params(net.theta[i], net.get_params(i), epoch, lr)
+            except TrainingDiverged as err:
+                raise TrainingDiverged(f"network {i}: {err}") from None
+        diverged[i] = True
 
 
 def _flat_views(params: dict) -> tuple[np.ndarray, dict]:
