@@ -28,7 +28,7 @@ from ..network import accuracy
 from ..optimizers import gd
 from ..report import FigureSpec, Report
 from ..schedules import constant
-from ..training import train
+from ..training import train_many
 from . import _regularization_figures as figures
 from . import _regularization_tables as tables
 
@@ -109,37 +109,56 @@ def _check(config: Config) -> None:
         raise ValueError(f"n_seeds and sweep_seeds must be >= 1, got {config.n_seeds}, {config.sweep_seeds}")
 
 
-def _fit(config: Config, data, params0: dict, rng, *, lambd=0.0, keep_prob=1.0, iterations=None):
-    """One full-batch GD run from ``params0``; ``rng`` draws the dropout masks (if any)."""
-    return train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
-                 schedule=constant(config.learning_rate),
-                 num_epochs=iterations or config.num_iterations, lambd=lambd, keep_prob=keep_prob,
-                 init=params0, rng=rng, record_every=config.record_every)
+def _fit(config: Config, data, params0: list[dict], rngs: list, *, lambd=0.0, keep_prob=1.0,
+         iterations=None):
+    """Full-batch GD runs, network ``i`` from ``params0[i]`` with ``rngs[i]`` drawing its dropout masks.
+
+    One :func:`~course_code.training.train_many` call: the same as a ``train`` call per network.
+    ``lambd`` is one value or one per network.
+    """
+    return train_many(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+                      schedule=constant(config.learning_rate),
+                      num_epochs=iterations or config.num_iterations, lambd=lambd, keep_prob=keep_prob,
+                      inits=params0, rngs=rngs, record_every=config.record_every)
 
 
-def _variants(config: Config, data, rng) -> dict[str, Run]:
-    """The three variants from the same initial weights; ``rng`` gives weights, then masks."""
-    init_rng, mask_rng = rng.spawn(2)
-    params0 = initialize_parameters(list(config.layer_dims), config.init, rng=init_rng)
+def _variants(config: Config, data, rngs: list) -> list[dict[str, Run]]:
+    """The three variants for each of ``rngs``; each gives weights, then masks, to its own runs.
+
+    Within one generator all three variants start from the same weights; the runs of one
+    variant for all generators are trained together.
+    """
+    pairs = [rng.spawn(2) for rng in rngs]  # (init_rng, mask_rng) per generator
+    params0 = [initialize_parameters(list(config.layer_dims), config.init, rng=init_rng)
+               for init_rng, _ in pairs]
     settings = {"none": {}, "l2": {"lambd": config.lambd}, "dropout": {"keep_prob": config.keep_prob}}
-    runs = {}
+    runs: list[dict[str, Run]] = [{} for _ in rngs]
     for variant, kwargs in settings.items():
-        r = _fit(config, data, params0, copy.deepcopy(mask_rng), **kwargs)
-        runs[variant] = Run(variant, r.epochs, r.costs, r.params,
-                            accuracy(data.X_train, data.Y_train, r.params),
-                            accuracy(data.X_test, data.Y_test, r.params), weight_sq(r.params))
+        results = _fit(config, data, params0, [copy.deepcopy(mask_rng) for _, mask_rng in pairs], **kwargs)
+        for out, r in zip(runs, results, strict=True):
+            out[variant] = Run(variant, r.epochs, r.costs, r.params,
+                               accuracy(data.X_train, data.Y_train, r.params),
+                               accuracy(data.X_test, data.Y_test, r.params), weight_sq(r.params))
     return runs
 
 
 def _sweep(config: Config, data, rng):
-    """Accuracies (S, K, 2), weights (S, K) and the first seed's strip networks."""
-    acc = np.empty((config.sweep_seeds, len(config.sweep_lambdas), 2))
-    wsq = np.empty((config.sweep_seeds, len(config.sweep_lambdas)))
+    """Accuracies (S, K, 2), weights (S, K) and the first seed's strip networks.
+
+    All S x K networks train together (one ``lambd`` per network); training without dropout
+    never draws from a seed's generator after its initial weights.
+    """
+    lams, seeds = config.sweep_lambdas, rng.spawn(config.sweep_seeds)
+    params0 = [initialize_parameters(list(config.layer_dims), config.init, rng=child) for child in seeds]
+    results = _fit(config, data, [p for p in params0 for _ in lams],
+                   [copy.deepcopy(child) for child in seeds for _ in lams],
+                   lambd=[lam for _ in seeds for lam in lams], iterations=config.sweep_iterations)
+    acc = np.empty((config.sweep_seeds, len(lams), 2))
+    wsq = np.empty((config.sweep_seeds, len(lams)))
     strip = {}
-    for s, child in enumerate(rng.spawn(config.sweep_seeds)):
-        params0 = initialize_parameters(list(config.layer_dims), config.init, rng=child)
-        for k, lam in enumerate(config.sweep_lambdas):
-            p = _fit(config, data, params0, child, lambd=lam, iterations=config.sweep_iterations).params
+    for s in range(config.sweep_seeds):
+        for k, lam in enumerate(lams):
+            p = results[s * len(lams) + k].params
             acc[s, k] = accuracy(data.X_train, data.Y_train, p), accuracy(data.X_test, data.Y_test, p)
             wsq[s, k] = weight_sq(p)
             if s == 0 and lam in config.strip_lambdas:
@@ -152,8 +171,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     _check(config)
     data_rng, head_rng, seeds_rng, sweep_rng = rng.spawn(4)
     data = datasets.football(rng=data_rng)
-    runs = _variants(config, data, head_rng)
-    seed_runs = [_variants(config, data, child) for child in seeds_rng.spawn(config.n_seeds)]
+    runs, *seed_runs = _variants(config, data, [head_rng, *seeds_rng.spawn(config.n_seeds)])
     acc, wsq, strip = _sweep(config, data, sweep_rng)
     return Result(
         config, data, runs,
