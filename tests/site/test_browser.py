@@ -45,15 +45,24 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+# test_interactive.py imports these fixtures, which makes pytest hold a second definition of
+# each; the objects behind them live here, once per session, so the site is built once and
+# one browser runs (two sync Playwright instances cannot run in one thread).
+_SHARED: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
     """A fresh strict build of the whole site (experiments, reports, mkdocs)."""
+    if "site" in _SHARED:
+        return _SHARED["site"]
     pytest.importorskip("mkdocs", reason="the docs extra is not installed (make test installs it)")
     out = tmp_path_factory.mktemp("site")
     cmd = [sys.executable, str(ROOT / "scripts" / "build_site.py"), "--site-dir", str(out), "--quiet"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     if proc.returncode:
         pytest.fail(f"site build failed ({' '.join(cmd)}):\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
+    _SHARED["site"] = out
     return out
 
 
@@ -63,19 +72,27 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def base_url(site_dir):
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def base_url(site_dir, request):
+    if "url" not in _SHARED:
+        handler = functools.partial(_QuietHandler, directory=str(site_dir))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+
+        def stop():
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+        request.config.add_cleanup(stop)
+        _SHARED["url"] = f"http://127.0.0.1:{server.server_address[1]}/"
+    return _SHARED["url"]
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
+    if "browser" in _SHARED:
+        return _SHARED["browser"]
     # $CHROMIUM names another Chromium-based browser (the GitHub runner's Chrome, say).
     executable = (shutil.which(os.environ.get("CHROMIUM", "")) if os.environ.get("CHROMIUM") else None) \
         or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -87,10 +104,16 @@ def browser():
         pytest.skip(message)
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (make test installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield b
+    playwright = sync_api.sync_playwright().start()
+    b = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+
+    def stop():
         b.close()
+        playwright.stop()
+
+    request.config.add_cleanup(stop)
+    _SHARED["browser"] = b
+    return b
 
 
 @pytest.fixture(scope="session")
