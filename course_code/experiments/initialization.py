@@ -19,7 +19,7 @@ from ..network import accuracy
 from ..optimizers import gd
 from ..report import FigureSpec, Report, markdown_table, seed_summary
 from ..schedules import constant
-from ..training import train
+from ..training import train_many
 
 SEED = 1
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
@@ -79,12 +79,19 @@ def distinct_units(params: dict, tol: float = 1e-9) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def _train(config: Config, data, method: str, params0: dict, rng) -> Run:
-    r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
-              schedule=constant(config.learning_rate), num_epochs=config.num_iterations,
-              init=params0, rng=rng, record_every=config.record_every)
-    return Run(method, r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params),
-               accuracy(data.X_test, data.Y_test, r.params), distinct_units(r.params))
+def _train(config: Config, data, jobs: list[tuple[str, dict, object]]) -> list[Run]:
+    """Full-batch GD from each ``(method, params0, rng)``, all in one ``train_many`` call.
+
+    The runs share every hyperparameter, so training them together gives what one
+    ``train`` call per run gives.
+    """
+    results = train_many(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+                         schedule=constant(config.learning_rate), num_epochs=config.num_iterations,
+                         inits=[p for _, p, _ in jobs], rngs=[r for _, _, r in jobs],
+                         record_every=config.record_every)
+    return [Run(method, r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params),
+                accuracy(data.X_test, data.Y_test, r.params), distinct_units(r.params))
+            for (method, _, _), r in zip(jobs, results, strict=True)]
 
 
 def _initial(method: str, config: Config, rng) -> dict:
@@ -92,22 +99,27 @@ def _initial(method: str, config: Config, rng) -> dict:
 
 
 def run(config: Config, *, rng: np.random.Generator) -> Result:
-    """Train from each initialization: a headline run, then ``n_seeds`` other initial weights."""
+    """Train from each initialization: a headline run, then ``n_seeds`` other initial weights.
+
+    All ``3 * (1 + n_seeds)`` runs train together (full batch: no run draws from its
+    generator after its initial weights).
+    """
     data = datasets.circles()  # the course's exact points
-    runs = {}
+    jobs = []
     for method in METHODS:
         if config.course_weights:  # the course: np.random.seed(3) before drawing the weights
             init_rng = np.random.RandomState(3)
         else:
             init_rng = rng
-        runs[method] = _train(config, data, method, _initial(method, config, init_rng), rng)
-    seed_accuracy = {}
+        jobs.append((method, _initial(method, config, init_rng), rng))
     for method in METHODS:
-        accs = []
-        for child in rng.spawn(config.n_seeds):
-            r = _train(config, data, method, _initial(method, config, child), child)
-            accs.append((r.train_accuracy, r.test_accuracy))
-        seed_accuracy[method] = np.array(accs)
+        jobs += [(method, _initial(method, config, child), child) for child in rng.spawn(config.n_seeds)]
+    trained = _train(config, data, jobs)
+    runs = dict(zip(METHODS, trained[:len(METHODS)], strict=True))
+    seeds = trained[len(METHODS):]
+    seed_accuracy = {method: np.array([(r.train_accuracy, r.test_accuracy)
+                                       for r in seeds[i * config.n_seeds:(i + 1) * config.n_seeds]])
+                     for i, method in enumerate(METHODS)}
     return Result(config, data, runs, seed_accuracy)
 
 
