@@ -28,11 +28,14 @@ re-runs exactly the experiments that import the edited module.
 from __future__ import annotations
 
 import ast
+import base64
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -162,17 +165,32 @@ def atomic_write(path: Path, data: bytes) -> None:
 THUMB_WIDTH = 720  # pixels of a home-page thumbnail (cards are ~350 CSS px: sharp at 2x)
 
 
+EMBEDDED_PNG = re.compile(rb"data:image/png;base64,([A-Za-z0-9+/=\n]+)")
+
+
+def _palette(png: bytes) -> bytes:
+    """A PNG reduced to a 64-colour palette (decision-boundary shading and dots need no more)."""
+    from PIL import Image  # matplotlib's own dependency
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(png)) as image:
+        image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _palette_images(svg: bytes) -> bytes:
+    """``svg`` with its embedded raster images (the rasterized parts of a figure) palettized:
+    decision-boundary figures shrink by ~60 %, with no visible change."""
+    return EMBEDDED_PNG.sub(
+        lambda m: b"data:image/png;base64," + base64.b64encode(_palette(base64.b64decode(m.group(1)))), svg)
+
+
 def _save_thumbnail(fig, width_inches: float, path: Path) -> None:
     """``fig`` as a THUMB_WIDTH-pixel PNG with a 64-colour palette (a quarter of the bytes of
     full colour, with no visible difference at card size)."""
-    import io
-
-    from PIL import Image  # matplotlib's own dependency
-
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=THUMB_WIDTH / width_inches, metadata={"Software": None})
-    with Image.open(buffer) as image:
-        image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(path, format="PNG", optimize=True)
+    path.write_bytes(_palette(buffer.getvalue()))
 
 
 def _figure_markdown(name: str, fig: str, alt: str) -> str:
@@ -196,8 +214,9 @@ def render(name: str, report, directory: Path) -> None:
             with theme(variant):
                 fig = Figure(figsize=spec.size, layout="constrained")
                 spec.draw(fig)
-                fig.savefig(directory / f"{fig_name}{suffix}.svg", format="svg", dpi=150,
-                            metadata={"Date": None, "Creator": None})
+                svg = io.BytesIO()
+                fig.savefig(svg, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
+                (directory / f"{fig_name}{suffix}.svg").write_bytes(_palette_images(svg.getvalue()))
         (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
         if fig_name == report.thumbnail:
             for variant, suffix in (("light", ""), ("dark", "-dark")):

@@ -208,3 +208,24 @@ def test_render_draws_the_thumbnail_as_a_small_png_in_both_themes(tmp_path):
     assert width == B.THUMB_WIDTH
     assert light.read_bytes()[25] == 3  # IHDR colour type 3: a palette image, small
     assert not (tmp_path / "other-thumb.png").exists()
+
+
+def test_rasterized_parts_of_svg_figures_are_palette_images(tmp_path):
+    import base64
+    import re
+
+    import numpy as np
+
+    from course_code.report import FigureSpec, Report
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.imshow(np.linspace(0, 1, 400).reshape(20, 20), rasterized=True)
+        ax.plot([0, 19], [0, 19])
+
+    B.render("demo", Report({"shade": FigureSpec(draw, (4.0, 4.0), "a gradient")}), tmp_path)
+    svg = (tmp_path / "shade.svg").read_bytes()
+    images = re.findall(rb"data:image/png;base64,([A-Za-z0-9+/=\n]+)", svg)
+    assert images, "the figure should embed its rasterized image"
+    assert all(base64.b64decode(img)[25] == 3 for img in images)  # colour type 3: palette
+    assert b"<path" in svg  # the line stays vector
