@@ -23,7 +23,7 @@ from ..network import accuracy, forward
 from ..optimizers import gd
 from ..report import markdown_table, seed_summary
 from ..schedules import constant
-from ..training import train
+from ..training import train_many
 
 
 @dataclass(frozen=True)
@@ -61,22 +61,39 @@ def train_batch(X, Y, layer_dims, batch_size: int, params0: dict, rng, *, learni
                 total_updates: int, points: int, c_update: float, c_example: float) -> BatchRun:
     """Plain GD from ``params0`` for about ``total_updates`` updates, the full-data cost at checkpoints.
 
+    ``X`` has shape (n_x, m), ``Y`` (1, m). One run of :func:`train_batch_many`.
+    """
+    return train_batch_many(X, Y, layer_dims, batch_size, [params0], [rng], learning_rate=learning_rate,
+                            total_updates=total_updates, points=points, c_update=c_update,
+                            c_example=c_example)[0]
+
+
+def train_batch_many(X, Y, layer_dims, batch_size: int, params0: list[dict], rngs: list, *,
+                     learning_rate: float, total_updates: int, points: int, c_update: float,
+                     c_example: float) -> list[BatchRun]:
+    """:func:`train_batch` for several starts at once: run ``i`` from ``params0[i]`` shuffled by ``rngs[i]``.
+
     ``X`` has shape (n_x, m), ``Y`` (1, m). Training is split into ``points`` chunks between
-    checkpoints; plain GD has no optimizer state and ``rng`` carries on from chunk to
-    chunk, so the chunks together are exactly one uninterrupted run.
+    checkpoints; plain GD has no optimizer state and each generator carries on from chunk to
+    chunk, so the chunks together are exactly one uninterrupted run. The runs of a chunk train
+    together (:func:`~course_code.training.train_many`), the same as one ``train`` call each.
     """
     m = X.shape[1]
     per_epoch = updates_per_epoch(batch_size, m)
     n_epochs = max(1, round(total_updates / per_epoch))
     marks = np.unique(np.linspace(0, n_epochs, points + 1).round().astype(int))
-    params, costs = params0, [cross_entropy_cost(forward(X, params0)[0], Y)]
+    params = list(params0)
+    costs = [[cross_entropy_cost(forward(X, p)[0], Y)] for p in params]
     for a, b in itertools.pairwise(marks):
-        params = train(X, Y, list(layer_dims), optimizer=gd(), schedule=constant(learning_rate),
-                       num_epochs=int(b - a), mini_batch_size=batch_size, init=params, rng=rng,
-                       record_every=int(b - a)).params
-        costs.append(cross_entropy_cost(forward(X, params)[0], Y))
+        results = train_many(X, Y, list(layer_dims), optimizer=gd(), schedule=constant(learning_rate),
+                             num_epochs=int(b - a), mini_batch_size=batch_size, inits=params, rngs=rngs,
+                             record_every=int(b - a))
+        params = [r.params for r in results]
+        for c, p in zip(costs, params, strict=True):
+            c.append(cross_entropy_cost(forward(X, p)[0], Y))
     seconds = marks * seconds_per_epoch(batch_size, m, c_update, c_example)
-    return BatchRun(batch_size, marks, marks * per_epoch, seconds, np.array(costs), accuracy(X, Y, params))
+    return [BatchRun(batch_size, marks, marks * per_epoch, seconds, np.array(c), accuracy(X, Y, p))
+            for c, p in zip(costs, params, strict=True)]
 
 
 def draw_factory(runs: dict[int, BatchRun], m: int, learning_rate: float):

@@ -25,7 +25,7 @@ from ..network import accuracy
 from ..optimizers import Optimizer, adam, gd, momentum, rmsprop
 from ..report import FigureSpec, Report, markdown_table, seed_summary
 from ..schedules import constant
-from ..training import train
+from ..training import train_many
 from . import _batch_sizes as bs
 from . import _quadratic_paths as qp
 
@@ -121,20 +121,28 @@ def make_optimizers(config: Config) -> dict[str, Optimizer]:
 
 
 def _train_optimizer(config: Config, data, name: str, opt: Optimizer, params0: dict, rng) -> OptRun:
-    r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=opt,
-              schedule=constant(config.learning_rate), num_epochs=config.num_epochs,
-              mini_batch_size=config.mini_batch_size, init=params0, rng=rng,
-              record_every=config.record_every)
-    return OptRun(name, r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params))
+    return _train_optimizer_many(config, data, name, opt, [params0], [rng])[0]
 
 
-def _train_batch(config: Config, data, batch_size: int, params0: dict, rng) -> bs.BatchRun:
-    """Plain GD with ``sgd_epochs`` epochs' worth of updates of the smallest batch size."""
+def _train_optimizer_many(config: Config, data, name: str, opt: Optimizer, params0: list[dict],
+                          rngs: list) -> list[OptRun]:
+    """Run ``i`` from ``params0[i]``, batches shuffled by ``rngs[i]``; all in one ``train_many`` call."""
+    results = train_many(data.X_train, data.Y_train, list(config.layer_dims), optimizer=opt,
+                         schedule=constant(config.learning_rate), num_epochs=config.num_epochs,
+                         mini_batch_size=config.mini_batch_size, inits=params0, rngs=rngs,
+                         record_every=config.record_every)
+    return [OptRun(name, r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params))
+            for r in results]
+
+
+def _train_batch(config: Config, data, batch_size: int, params0: list[dict], rngs: list) -> list[bs.BatchRun]:
+    """Plain GD with ``sgd_epochs`` epochs' worth of updates of the smallest batch size, one run per start."""
     m = data.X_train.shape[1]
     total = config.sgd_epochs * bs.updates_per_epoch(min(config.batch_sizes), m)
-    return bs.train_batch(data.X_train, data.Y_train, config.layer_dims, batch_size, params0, rng,
-                          learning_rate=config.batch_learning_rate, total_updates=total,
-                          points=config.batch_points, c_update=config.c_update, c_example=config.c_example)
+    return bs.train_batch_many(data.X_train, data.Y_train, config.layer_dims, batch_size, params0, rngs,
+                               learning_rate=config.batch_learning_rate, total_updates=total,
+                               points=config.batch_points, c_update=config.c_update,
+                               c_example=config.c_example)
 
 
 def _paths(config: Config, opts: dict[str, Optimizer]) -> dict[str, qp.Paths]:
@@ -156,20 +164,32 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     head_rng, batch_rng, seeds_rng = rng.spawn(3)
     params0 = initialize_parameters(dims, "he", rng=np.random.RandomState(3) if config.course_weights
                                     else head_rng)
-    runs = {n: _train_optimizer(config, data, n, o, params0, copy.deepcopy(head_rng))
-            for n, o in opts.items()}
     init_rng, shuffle_rng = batch_rng.spawn(2)
-    params0 = initialize_parameters(dims, "he", rng=init_rng)
-    batch = {b: _train_batch(config, data, b, params0, copy.deepcopy(shuffle_rng))
-             for b in config.batch_sizes}
-    seed_runs, seed_batch = [], []
+    batch_start = (initialize_parameters(dims, "he", rng=init_rng), shuffle_rng)
+    seed_starts = []  # (initial weights, shuffling generator) per seed
     for child in seeds_rng.spawn(config.n_seeds):
         init_rng, shuffle_rng = child.spawn(2)
-        params0 = initialize_parameters(dims, "he", rng=init_rng)
-        seed_runs.append({n: _train_optimizer(config, data, n, o, params0, copy.deepcopy(shuffle_rng))
-                          for n, o in opts.items()})
-        seed_batch.append({b: _train_batch(config, data, b, params0, copy.deepcopy(shuffle_rng))
-                           for b in config.batch_sizes})
+        seed_starts.append((initialize_parameters(dims, "he", rng=init_rng), shuffle_rng))
+    # Each optimizer (batch size) trains its headline run and its seeds together; every run
+    # gets its own copy of its generator, so all of them see the same batch order.
+    seed_runs: list[dict] = [{} for _ in seed_starts]
+    seed_batch: list[dict] = [{} for _ in seed_starts]
+    runs = {}
+    for n, o in opts.items():
+        head, *seeds = _train_optimizer_many(
+            config, data, n, o, [params0] + [p for p, _ in seed_starts],
+            [copy.deepcopy(head_rng)] + [copy.deepcopy(r) for _, r in seed_starts])
+        runs[n] = head
+        for out, r in zip(seed_runs, seeds, strict=True):
+            out[n] = r
+    batch = {}
+    for b in config.batch_sizes:
+        starts = [batch_start, *seed_starts]
+        head, *seeds = _train_batch(config, data, b, [p for p, _ in starts],
+                                    [copy.deepcopy(r) for _, r in starts])
+        batch[b] = head
+        for out, r in zip(seed_batch, seeds, strict=True):
+            out[b] = r
     return Result(
         config, data, runs,
         {n: np.array([s[n].accuracy for s in seed_runs]) for n in opts},
