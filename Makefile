@@ -9,7 +9,7 @@ PY     := $(BIN)/python
 PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint pytest site serve browser bench lock clean
+.PHONY: help test lint pytest site serve browser bench reproducible lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -61,8 +61,14 @@ serve: $(VENV)/.deps-docs  ## serve the website on http://127.0.0.1:8000/ with l
 lint: $(VENV)/.deps-test  ## ruff only
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.deps-test  ## time the course's 11 training workloads and Keras
+bench: $(VENV)/.deps-test  ## the benchmarks: training vs the course and Keras, the builds, the Dask sweep
 	$(PY) scripts/bench_training.py
+	$(PY) scripts/bench_build.py
+	$(PY) scripts/bench_site.py
+	$(PY) scripts/bench_sweep.py
+
+reproducible: $(VENV)/.deps-docs  ## two cold builds in fresh clones must give the same files
+	$(PY) scripts/check_reproducible.py
 
 lock: | $(PY)  ## re-resolve the newest versions and rewrite requirements/constraints.txt
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade -e ".[dev,tf,docs]"
