@@ -26,7 +26,7 @@ from ..network import accuracy
 from ..optimizers import adam, gd, momentum
 from ..report import FigureSpec, Report, markdown_table, seed_summary
 from ..schedules import Schedule, compounded_decay, constant, inverse_time_decay, staircase_decay
-from ..training import train
+from ..training import train_many
 from . import _course_decay as course
 from . import _lr_decay_figures as figures
 
@@ -99,12 +99,14 @@ def schedule(config: Config, optimizer: str, decay: str, reading: str = "formula
     return course.OneEpochLate(base) if reading == "late" else base
 
 
-def _train(config: Config, data, optimizer: str, sched: Schedule, params0: dict, order) -> Run:
+def _train(config: Config, data, optimizer: str, sched: Schedule, params0: list[dict],
+           orders: list) -> list[Run]:
+    """Run ``i`` from ``params0[i]`` with batch order ``orders[i]``; all in one ``train_many`` call."""
     opt = {"gd": gd, "momentum": lambda: momentum(config.beta), "adam": adam}[optimizer]()
-    r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=opt, schedule=sched,
-              num_epochs=config.num_epochs, mini_batch_size=config.mini_batch_size, init=params0,
-              rng=order, record_every=config.record_every)
-    return Run(r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params))
+    results = train_many(data.X_train, data.Y_train, list(config.layer_dims), optimizer=opt, schedule=sched,
+                         num_epochs=config.num_epochs, mini_batch_size=config.mini_batch_size,
+                         inits=params0, rngs=orders, record_every=config.record_every)
+    return [Run(r.epochs, r.costs, r.params, accuracy(data.X_train, data.Y_train, r.params)) for r in results]
 
 
 def _jobs(config: Config, variants: bool) -> dict[str, tuple[str, Schedule]]:
@@ -129,18 +131,20 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
                                     else init_rng)
     m = data.X_train.shape[1]
     fixed = course.course_batch_order(config.num_epochs, m) if config.course_order else None
-    done = {key: _train(config, data, opt, sched, params0,
-                        course.Replay(fixed) if fixed is not None else copy.deepcopy(order_rng))
-            for key, (opt, sched) in _jobs(config, True).items()}
-    accs: dict[str, list] = {key: [] for key in done}
-    costs: dict[str, list] = {key: [] for key in done}
-    for i, child in enumerate(children):
-        init_rng, order_rng = child.spawn(2)
-        p0 = initialize_parameters(dims, "he", rng=init_rng)
-        for key, (opt, sched) in _jobs(config, i < config.n_variant_seeds).items():
-            r = _train(config, data, opt, sched, p0, copy.deepcopy(order_rng))
-            accs[key].append(r.accuracy)
-            costs[key].append((r.costs[-1], late_cost_range(r, config.num_epochs)))
+    starts = []  # (initial weights, batch-order generator) per seed
+    for child in children:
+        init_rng, seed_order_rng = child.spawn(2)
+        starts.append((initialize_parameters(dims, "he", rng=init_rng), seed_order_rng))
+    # Each run trains together with the same run from every seed that has it (train_many); every
+    # run gets its own copy of its generator, so within a seed all runs see the same batch order.
+    done, accs, costs = {}, {}, {}
+    for key, (opt, sched) in _jobs(config, True).items():
+        seeds = [starts[i] for i in range(len(starts)) if key in _jobs(config, i < config.n_variant_seeds)]
+        head_order = course.Replay(fixed) if fixed is not None else copy.deepcopy(order_rng)
+        done[key], *runs = _train(config, data, opt, sched, [params0] + [p for p, _ in seeds],
+                                  [head_order] + [copy.deepcopy(r) for _, r in seeds])
+        accs[key] = [r.accuracy for r in runs]
+        costs[key] = [(r.costs[-1], late_cost_range(r, config.num_epochs)) for r in runs]
     return Result(config, data, {k: done[k] for k in RUNS if k in done}, {k: done[k] for k in VARIANT_RUNS},
                   {k: np.array(v) for k, v in accs.items()},
                   {k: np.array(v, dtype=float).reshape(-1, 2) for k, v in costs.items()})
