@@ -2,6 +2,8 @@
 
 What they do, in build order:
 
+- ``--8<-- "course_code/x.py:section"`` includes that marked section of the package with
+  its docstrings cut to their summary line (other snippets are left to pymdownx.snippets).
 - ``{{ metric NAME.key.path }}`` and ``{{ metric NAME.key.path :FORMAT }}`` in a page are
   replaced by the number in ``docs/generated/NAME/metrics.json`` (``FORMAT`` is a Python
   format spec such as ``.1%`` or ``.3f``). An unknown experiment or key fails the build
@@ -140,6 +142,67 @@ def provenance_html(name: str) -> str:
             f'<span class="provenance-config">config: {html.escape(config)}</span></p>')
 
 
+# ---------------------------------------------------------------------- code listings
+# ``--8<-- "course_code/x.py:section"`` lines are expanded here rather than by
+# pymdownx.snippets, to show the code with each docstring cut to its summary line: the
+# page explains what the docstring says, and a listing should fit on a screen.
+CODE_INCLUDE = re.compile(r'^([ \t]*)--8<--\s+"(course_code/[\w/]+\.py):([\w-]+)"[ \t]*$', re.MULTILINE)
+SECTION_MARK = re.compile(r"^\s*# --8<-- \[(start|end):([\w-]+)\]\s*$")
+
+
+def code_section(relpath: str, section: str) -> str:
+    """The lines of ``relpath`` between ``# --8<-- [start:section]`` and its end marker."""
+    path = ROOT / relpath
+    if not path.is_file():
+        raise PluginError(f"no file {relpath} to include")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marks = {(m.group(1), m.group(2)): i for i, line in enumerate(lines) if (m := SECTION_MARK.match(line))}
+    if ("start", section) not in marks or ("end", section) not in marks:
+        known = sorted({name for _, name in marks})
+        raise PluginError(f"{relpath} has no section {section!r} (start and end markers); sections: {known}")
+    body = lines[marks["start", section] + 1:marks["end", section]]
+    return "\n".join(line for line in body if not SECTION_MARK.match(line))
+
+
+def short_docstrings(source: str) -> str:
+    """``source`` with every multi-line docstring cut to its first line.
+
+    Code that does not parse on its own (part of a function, say) is returned unchanged.
+    """
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return source
+    lines = source.splitlines()
+    cuts = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str) and first.end_lineno > first.lineno):
+                cuts.append((first.lineno - 1, first.end_lineno, first.value.value))
+    for start, end, text in sorted(cuts, reverse=True):
+        indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
+        summary = text.strip().splitlines()[0].strip().replace('"""', "'''")
+        lines[start:end] = [f'{indent}"""{summary}"""']
+    return "\n".join(lines)
+
+
+def include_code(markdown: str, src: str) -> str:
+    def expand(m: re.Match) -> str:
+        indent, relpath, section = m.groups()
+        try:
+            code = short_docstrings(code_section(relpath, section))
+        except PluginError as e:
+            raise PluginError(f"{src}: {e}") from None
+        return "\n".join(indent + line if line else "" for line in code.splitlines())
+
+    return CODE_INCLUDE.sub(expand, markdown)
+
+
 # ---------------------------------------------------------------------- reports
 def _repo(config) -> str:
     url = (config.get("repo_url") or "").rstrip("/")
@@ -194,6 +257,7 @@ def on_config(config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     src = page.file.src_uri
+    markdown = include_code(markdown, src)
     markdown = REPORT.sub(lambda m: _report_box(m, config, page), markdown)
 
     def metric(m: re.Match) -> str:

@@ -126,3 +126,27 @@ def test_claims_print_nothing_and_fail_the_build_when_the_experiment_disagrees(g
     assert hooks.on_page_markdown("It holds.{{ claim demo.flag }}", page, {}, None) == "It holds."
     with pytest.raises(PluginError, match=r"gives 0\.93456"):
         hooks.on_page_markdown("{{ claim demo.acc }}", page, {}, None)
+
+
+# ---------------------------------------------------------------------- code listings
+def test_listings_keep_the_code_and_cut_docstrings_to_their_summary(tmp_path, monkeypatch):
+    package = tmp_path / "course_code"
+    package.mkdir()
+    (package / "demo.py").write_text(
+        '# --8<-- [start:f]\n'
+        'def f(x):\n'
+        '    """Double x.\n\n    Notes\n    -----\n    A long story.\n    """\n'
+        '    return 2 * x  # the work\n'
+        '# --8<-- [end:f]\n')
+    monkeypatch.setattr(hooks, "ROOT", tmp_path)
+    page = '``` python\n--8<-- "course_code/demo.py:f"\n```\n'
+    out = hooks.include_code(page, "demo.md")
+    assert '    """Double x."""\n    return 2 * x  # the work' in out
+    assert "long story" not in out and "--8<--" not in out
+    with pytest.raises(PluginError, match=r"demo\.md.*no section 'g'.*\['f'\]"):
+        hooks.include_code('--8<-- "course_code/demo.py:g"', "demo.md")
+
+
+def test_code_that_does_not_parse_alone_is_left_as_it_is():
+    part = '    """Not a docstring here.\n\n    More.\n    """\n    return x'
+    assert hooks.short_docstrings(part) == part
