@@ -43,6 +43,7 @@ class Workspace:
     AT: list         # AT[l]: A[l] transposed (a view), shape (m, n[l] + 1)
     dZ: list         # dZ[l], shape (n[l], m)
     dA: list         # dA[l], shape (n[l], m), l = 1..L-1
+    G: list          # G[l] = relu'(Z[l]) as 0.0 / 1.0, shape (n[l], m), l = 1..L-1
     D: list          # dropout masks already divided by keep_prob (or None)
     U: list          # uniform draws for the masks (or None)
     AL: np.ndarray   # sigmoid output, shape (1, m)
@@ -126,6 +127,7 @@ class FlatMLP:
                 AT=[None] + [a.mT for a in A[1:]],
                 dZ=[None] + [np.empty((*lead, d[l], m)) for l in range(1, L + 1)],
                 dA=[None] + [np.empty((*lead, d[l], m)) for l in hidden],
+                G=[None] + [np.empty((*lead, d[l], m)) for l in hidden],
                 D=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
                 U=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
                 AL=np.empty((*lead, 1, m)),
@@ -145,7 +147,8 @@ class FlatMLP:
         for l in range(1, self.L):
             mm(self.Wb[l], A_prev, out=ws.Z[l])              # Z = [W | b] @ [A; 1]
             A = ws.Ah[l]                                      # (view above the ones row)
-            np.maximum(ws.Z[l], 0.0, out=A)                   # A = relu(Z)
+            np.greater(ws.Z[l], 0.0, out=ws.G[l])             # G = relu'(Z), 0.0 or 1.0
+            np.multiply(ws.Z[l], ws.G[l], out=A)              # A = relu(Z) = Z * G
             if keep_prob < 1.0:
                 if self.k is None:
                     rng.random(out=ws.U[l])                   # D = (U < p) / p
@@ -181,10 +184,7 @@ class FlatMLP:
                 mm(self.WT[l], ws.dZ[l], out=dA)              # dA_prev = W.T @ dZ
                 if keep_prob < 1.0:
                     dA *= ws.D[l - 1]                         # same mask and scale as forward
-                # dZ = dA * relu'(Z). With A = relu(Z) >= 0, sign(A) is that 0/1 derivative
-                # (float to float: cheaper than casting the bools of Z > 0).
-                np.sign(ws.Ah[l - 1], out=ws.dZ[l - 1])
-                ws.dZ[l - 1] *= dA
+                np.multiply(dA, ws.G[l - 1], out=ws.dZ[l - 1])  # dZ = dA * relu'(Z)
         if type(l2_scale) is np.ndarray or l2_scale:
             np.multiply(self.theta, self.weight_mask, out=work)   # + (lambda / m) W
             work *= l2_scale
