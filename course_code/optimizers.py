@@ -81,6 +81,8 @@ class Optimizer:
         ``step(theta, g, slots, t, lr, work)`` updates the flat parameter vector ``theta``
         and the flat ``slots`` in place, given the flat gradient ``g``, the step number
         ``t`` (1 for the first update), the learning rate and a scratch vector ``work``.
+        Every rule is elementwise, so the arrays may have any (common) shape: ``train_many``
+        passes ``(K, P)`` blocks, one row per network, and updates all K networks at once.
     hyperparams : dict
         The constructor's arguments (for labels and provenance).
     """

@@ -1,4 +1,8 @@
-"""``train``: mini-batch (or full-batch) training with any optimizer and schedule."""
+"""``train``: mini-batch (or full-batch) training with any optimizer and schedule.
+
+``train_many`` trains K networks that differ only in their initial weights and random
+streams (seeds) in one vectorized loop, giving what K ``train`` calls give.
+"""
 
 from __future__ import annotations
 
@@ -234,9 +238,11 @@ def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: 
 
     The K networks share the architecture, data, optimizer, schedule and batch size; they
     differ in their initial weights and in their random streams (mini-batch order, dropout
-    masks). Network ``i`` gives what ``train(..., init=inits[i], rng=rngs[i])`` gives (equal
-    up to the rounding of batched products, about 1e-13 relative): its generator is used
-    exactly as ``train`` uses it, one permutation per epoch, then the masks of each update.
+    masks). Network ``i`` gives what ``train(..., init=inits[i], rng=rngs[i])`` gives: its
+    generator is used exactly as ``train`` uses it (one permutation per epoch, then the masks
+    of each update) and the arithmetic is the same. The results are bitwise equal on the
+    course's workloads; a batched product may round its last bit differently (seen with
+    mini-batches of one example, 2e-16 relative), so the tests allow 1e-10.
     Every step is one batched product per layer (``np.matmul`` on ``(K, n, m)`` stacks) and
     one call per elementwise operation for all K networks, so the per-call overhead that
     dominates small networks is paid once instead of K times.
@@ -264,6 +270,13 @@ def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: 
     -------
     list of TrainResult or None
         One per network, in order. ``seconds`` is the shared loop's time divided by K.
+
+    Raises
+    ------
+    TrainingDiverged
+        With ``on_diverge="raise"``, at the first check (every ``min(record_every, 100)``
+        epochs and at the end, as in :func:`train`) where a network is no longer finite; the
+        message starts with ``"network i:"``.
 
     Notes
     -----
