@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -57,6 +58,25 @@ def cache_key(source: Path) -> str:
     return h.hexdigest()[:24]
 
 
+# Lines that TensorFlow's C++ runtime writes to the process's stderr (glog/absl format:
+# "I0000 00:00:1795581938.436254   22663 port.cc:153] ..."), which the kernel captures into
+# the cell's output: they carry a timestamp and a thread id, and say nothing to a learner.
+NATIVE_LOG = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*"
+                        r"|WARNING: All log messages before absl::InitializeLog\(\) is called .*)\n?",
+                        re.MULTILINE)
+
+
+def _without_native_logs(output):
+    """A stderr stream output without native log lines; None when nothing else was in it."""
+    if output.get("output_type") != "stream" or output.get("name") != "stderr":
+        return output
+    text = NATIVE_LOG.sub("", "".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+    if not text.strip():
+        return None
+    output["text"] = text
+    return output
+
+
 def execute(source: Path, timeout: int) -> bytes:
     """Run the report in a fresh kernel (working directory: docs/reports/); the .ipynb bytes."""
     import jupytext
@@ -83,6 +103,8 @@ def execute(source: Path, timeout: int) -> bytes:
             raise
     for cell in nb.cells:  # deterministic bytes: no execution timestamps
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in map(_without_native_logs, cell.outputs) if o is not None]
     return nbformat.writes(nb).encode() + b"\n"
 
 

@@ -36,3 +36,18 @@ def test_a_failing_cell_fails_with_the_report_name_and_the_error(tmp_path):
     source = _report(tmp_path, "raise ValueError('bad learning rate -1.0')")
     with pytest.raises(SystemExit, match=r"(?s)report demo\.py failed.*bad learning rate -1\.0"):
         reports.execute(source, timeout=60)
+
+
+def test_native_log_lines_are_dropped_from_cell_outputs_and_warnings_kept(tmp_path):
+    source = _report(tmp_path, (
+        "import sys\n"
+        "print('WARNING: All log messages before absl::InitializeLog() is called are written to STDERR',"
+        " file=sys.stderr)\n"
+        "print('I0000 00:00:1795581938.436254   22663 port.cc:153] oneDNN custom operations are on.',"
+        " file=sys.stderr)\n"
+        "print('UserWarning: a real warning', file=sys.stderr)\n"
+        "print('result 42')"))
+    outputs = json.loads(reports.execute(source, timeout=60))["cells"][1]["outputs"]
+    text = "".join("".join(o.get("text", "")) for o in outputs)
+    assert "result 42" in text and "a real warning" in text
+    assert "oneDNN" not in text and "absl" not in text
