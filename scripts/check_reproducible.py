@@ -17,7 +17,6 @@ Usage: ``python scripts/check_reproducible.py [--keep]`` (about two cold builds'
 from __future__ import annotations
 
 import argparse
-import difflib
 import gzip
 import os
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MASKS = (
-    (re.compile(rb'<span class="run-time">[^<]*</span>'), b'<span class="run-time">(masked)</span>'),
+    (re.compile(rb'(<span class="run-time"[^>]*>)[^<]*</span>'), rb"\1(masked)</span>"),
     (re.compile(rb"<lastmod>[^<]*</lastmod>"), b"<lastmod>(masked)</lastmod>"),
 )
 
@@ -60,6 +59,16 @@ def normalised(path: Path) -> bytes:
     return data
 
 
+def _first_difference(x: bytes, y: bytes, width: int = 100) -> str:
+    """The two versions around their first differing byte (for text files)."""
+    i = next((k for k, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
+    if b"\0" in x[:1000]:
+        return f" (binary, from byte {i})"
+    start = max(0, i - width // 2)
+    return (f" (from byte {i}):\n    first:  {x[start:i + width].decode(errors='replace')!r}"
+            f"\n    second: {y[start:i + width].decode(errors='replace')!r}")
+
+
 def compare(a: Path, b: Path) -> tuple[int, list[str]]:
     """(files that match, descriptions of the differences) between folders ``a`` and ``b``."""
     files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
@@ -71,12 +80,7 @@ def compare(a: Path, b: Path) -> tuple[int, list[str]]:
         if x == y:
             same += 1
             continue
-        detail = ""
-        if rel.suffix in (".html", ".json", ".md", ".svg", ".xml"):
-            diff = difflib.unified_diff(x.decode(errors="replace").splitlines(),
-                                        y.decode(errors="replace").splitlines(), lineterm="", n=0)
-            detail = "\n    " + "\n    ".join(list(diff)[2:8])
-        problems.append(f"differs: {rel}{detail}")
+        problems.append(f"differs: {rel}{_first_difference(x, y)}")
     return same, problems
 
 

@@ -128,7 +128,7 @@ def _run_time(name: str, key: str | None) -> str:
         seconds = json.loads((CACHE / name / str(key) / "timing.json").read_text())["seconds"]
     except (OSError, ValueError, KeyError):
         return ""
-    return f' · <span class="run-time">ran in {float(seconds):g} s</span>'
+    return f' · <span class="run-time" data-search-exclude>ran in {float(seconds):g} s</span>'
 
 
 def provenance_html(name: str) -> str:
