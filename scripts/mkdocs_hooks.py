@@ -19,9 +19,11 @@ What they do, in build order:
 - Report pages (rendered by mkdocs-jupyter) get the same links at the top, and lose the
   CDN scripts nbconvert's template adds (MathJax 2, mermaid). The ~570 kB of JupyterLab CSS
   that nbconvert inlines into each notebook moves to one shared stylesheet, which the
-  browser caches, pruned after the build to the rules the reports use (~10x smaller).
-- Every formula, in pages and in reports, is converted to MathML at build time
-  (``latex2mathml``): browsers render MathML natively, so no page loads a math library.
+  browser caches, pruned after the build to the rules the reports use (~30x smaller;
+  ``site_css.py``).
+- Every formula, in pages and in reports, is converted to MathML at build time, and the
+  math font is cut down to the glyphs the formulas use (``site_math.py``): browsers render
+  MathML natively, so no page loads a math library.
 - Every page is checked to load nothing from another host.
 """
 
@@ -35,6 +37,10 @@ from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+# Siblings in scripts/ (MkDocs puts this file's folder on sys.path while it loads it).
+from site_css import prune_css
+from site_math import MATH_ELEMENT, MATH_FONT_TARGET, TAG, render_math, subset_math_font
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
@@ -307,6 +313,7 @@ BIG_STYLE = 20_000  # bytes: nbconvert inlines ~570 kB of JupyterLab CSS into ev
 _NOTEBOOK_CSS: dict[str, str] = {}     # site-relative path -> full stylesheet, written after the build
 _NOTEBOOK_CLASSES: set[str] = set()    # every class the report pages use
 _NOTEBOOK_STYLES: list[str] = []       # what else on those pages may read CSS variables
+_MATH_CHARS: set[str] = set()          # every character inside the site's formulas
 CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
 STYLE_ATTR = re.compile(r'\bstyle="([^"]*)"')
 
@@ -332,283 +339,6 @@ def _shared_stylesheets(output: str, page) -> str:
     for names in CLASS_ATTR.findall(output):
         _NOTEBOOK_CLASSES.update(names.split())
     return output
-
-
-FUNCTIONAL_PSEUDO = re.compile(r":(?:not|is|where|has)\([^()]*\)")
-CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-
-
-VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
-
-
-def prune_css(css: str, used: set[str], extra_text: str = "") -> str:
-    """``css`` without the rules whose selectors need a class no page uses.
-
-    A selector is kept when every class it names (outside ``:not()``, ``:is()``...) is in
-    ``used`` (so element, attribute and ``:root`` rules, which hold the theme's variables,
-    always stay); a rule is kept when one of its selectors is. At-rules are kept, with the
-    rules inside ``@media`` pruned.
-    Then custom properties (``--x: ...``) that nothing reads with ``var(--x)``, in the kept
-    rules or in ``extra_text`` (the pages' own inline styles), are dropped too.
-    """
-    import tinycss2  # the docs extra; nbconvert depends on it too
-
-    def keep(selector: str) -> bool:
-        # Classes inside :not(), :is(), :where(), :has() are not all required (.a:not(.b)
-        # matches without .b; :is(.a, .b) needs one of them): such selectors are kept.
-        return all(c in used for c in CSS_CLASS.findall(FUNCTIONAL_PSEUDO.sub("", selector)))
-
-    def selectors_of(prelude) -> list[str]:
-        selectors, current = [], []  # split at top-level commas only (not in :is(a, b))
-        for token in [*prelude, None]:
-            if token is None or (token.type == "literal" and token.value == ","):
-                selectors.append(tinycss2.serialize(current).strip())
-                current = []
-            else:
-                current.append(token)
-        return selectors
-
-    def tree(rules) -> list:
-        out = []
-        for rule in rules:
-            if rule.type == "qualified-rule":
-                kept = [x for x in selectors_of(rule.prelude) if keep(x)]
-                if kept:
-                    decls = [d for d in tinycss2.parse_declaration_list(
-                        rule.content, skip_comments=True, skip_whitespace=True) if d.type == "declaration"]
-                    out.append((",".join(kept), decls))
-            elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
-                inner = tree(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
-                if inner:
-                    out.append((f"@media {tinycss2.serialize(rule.prelude).strip()}", inner))
-            elif rule.type == "at-rule":
-                out.append(tinycss2.serialize([rule]).strip())
-        return out
-
-    def text(items, wanted) -> str:
-        lines = []
-        for item in items:
-            if isinstance(item, str):
-                lines.append(item)
-                continue
-            head, body = item
-            if head.startswith("@media"):
-                inner = text(body, wanted)
-                if inner:
-                    lines.append(f"{head}{{{inner}}}")
-                continue
-            decls = [f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}"
-                     for d in body if wanted is None or not d.name.startswith("--") or d.name in wanted]
-            if decls:
-                lines.append(f"{head}{{{';'.join(decls)}}}")
-        return "\n".join(lines)
-
-    items = tree(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-    wanted, out = None, text(items, None)
-    while True:  # a dropped variable may have been the only reader of another
-        now = set(VAR_USE.findall(out)) | set(VAR_USE.findall(extra_text))
-        if now == wanted:
-            return out + "\n"
-        wanted, out = now, text(items, now)
-
-
-# ---------------------------------------------------------------------- math at build time
-# Formulas are turned into MathML when the site is built, so pages load no math library:
-# every current browser renders MathML. pymdownx.arithmatex (generic mode) leaves \( \) and
-# \[ \] in .arithmatex elements; notebook Markdown cells keep $ $ and $$ $$.
-ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
-NB_MARKDOWN = re.compile(r'(<div class="[^"]*\bjp-MarkdownOutput\b[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
-NB_CODE = re.compile(r"(<(code|pre)\b.*?</\2>)", re.DOTALL)
-NB_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])", re.DOTALL)
-ALIGNED = re.compile(r"^\s*\\begin\{aligned\}(.*)\\end\{aligned\}\s*$", re.DOTALL)
-MATH_TAG = re.compile(r"^<math[^>]*>(.*)</math>$", re.DOTALL)
-
-
-def _split_top(tex: str, sep: str) -> list[str]:
-    """Split ``tex`` at ``sep`` outside braces."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(tex):
-        if tex[i] == "\\" and not tex.startswith(sep, i):
-            i += 2
-            continue
-        if tex[i] == "{":
-            depth += 1
-        elif tex[i] == "}":
-            depth -= 1
-        elif depth == 0 and tex.startswith(sep, i):
-            parts.append(tex[start:i])
-            i += len(sep)
-            start = i
-            continue
-        i += 1
-    return [*parts, tex[start:]]
-
-
-# Delimiters written as the characters themselves: latex2mathml sizes `\big‖` but passes
-# `\big\lVert` through as text.
-TEX_SYNONYMS = {r"\lVert": "\u2016", r"\rVert": "\u2016", r"\Vert": "\u2016", r"\|": "\u2016",
-                r"\lvert": "|", r"\rvert": "|", r"\vert": "|"}
-TEX_SYNONYM = re.compile("|".join(re.escape(k) + ("(?![A-Za-z])" if k[-1].isalpha() else "")
-                                   for k in TEX_SYNONYMS))
-
-
-FUNCTION_NAME = re.compile(r"""
-    \\(?:log|ln|exp|sin|cos|tanh|max|min)(?![A-Za-z])  # a function name, not a prefix (\lnot)
-    (?=\s*[A-Za-z0-9]                                  # followed by an argument: a letter or digit,
-      |\s*\\(?!left|right|big|Big|bigg|Bigg|[,;!]|quad|qquad))  # or a symbol, not a bracket
-    """, re.VERBOSE)
-
-
-def _mathml_inner(tex: str, display: bool) -> str:
-    from latex2mathml.converter import convert
-
-    tex = TEX_SYNONYM.sub(lambda m: TEX_SYNONYMS[m.group(0)], tex)
-    tex = FUNCTION_NAME.sub(r"\g<0>\\,", tex)  # "\log a" gets LaTeX's thin space, "\log(a)" none
-
-    unescaped = re.sub(r"\\[{}\\]", "", tex)
-    if unescaped.count("{") != unescaped.count("}"):
-        raise ValueError("unbalanced braces")
-    # Display mode puts the limits of sums under and over them.
-    inner = MATH_TAG.match(convert(tex, display="block" if display else "inline")).group(1)
-    leftover = re.search(r">[^<]*\\[A-Za-z]*", inner)  # latex2mathml passes unknown commands through
-    if leftover:
-        raise ValueError(f"unsupported command {leftover.group(0)[1:]!r}")
-    return inner
-
-
-def _aligned_cell(cell: str, column: int) -> str:
-    # Odd columns start after an &, e.g. "&= x": {} gives the relation its spacing.
-    if not cell.strip():
-        return "<mtd></mtd>"
-    return f'<mtd displaystyle="true">{_mathml_inner(("{}" if column % 2 else "") + cell, True)}</mtd>'
-
-
-def tex_to_mathml(tex: str, *, display: bool) -> str:
-    """MathML for the TeX formula ``tex``.
-
-    ``aligned`` environments become a table whose columns alternate right and left
-    alignment, as in LaTeX (the stylesheet aligns ``mtable.aligned`` cells).
-    """
-    tex = tex.strip()
-    aligned = ALIGNED.match(tex)
-    if aligned:
-        rows = [r for r in _split_top(aligned.group(1), "\\\\") if r.strip()]
-        body = "".join("<mtr>" + "".join(_aligned_cell(cell, j) for j, cell in
-                                         enumerate(_split_top(row, "&"))) + "</mtr>" for row in rows)
-        inner = f'<mtable class="aligned">{body}</mtable>'
-    else:
-        inner = _mathml_inner(tex, display)
-    mode = "block" if display else "inline"
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{inner}</math>'
-
-
-def _convert(tex: str, display: bool, where: str) -> str:
-    try:
-        return tex_to_mathml(html.unescape(tex), display=display)
-    except Exception as e:  # latex2mathml raises many types; name the formula
-        raise PluginError(f"{where}: cannot convert the formula {tex.strip()!r} to MathML: "
-                          f"{type(e).__name__}: {e}") from None
-
-
-def render_math(output: str, where: str) -> str:
-    """Replace the TeX formulas of a built page by MathML (see the section comment)."""
-    def arithmatex(m: re.Match) -> str:
-        tag, tex = m.groups()
-        display = tag == "div"
-        tex = tex.strip()
-        tex = tex[2:-2] if tex[:2] in ("\\(", "\\[") else tex
-        return f'<{tag} class="arithmatex">{_convert(tex, display, where)}</{tag}>'
-
-    def markdown_cell(m: re.Match) -> str:
-        def text(part: str) -> str:
-            return NB_MATH.sub(lambda f: _convert(f.group(1) or f.group(2), f.group(1) is not None,
-                                                  where), part)
-        out, i = [], 0  # code spans keep their dollars
-        for code in NB_CODE.finditer(m.group(2)):
-            out += [text(m.group(2)[i:code.start()]), code.group(0)]
-            i = code.end()
-        out.append(text(m.group(2)[i:]))
-        return m.group(1) + "".join(out) + m.group(3)
-
-    output = ARITHMATEX.sub(arithmatex, output)
-    return NB_MARKDOWN.sub(markdown_cell, output)
-
-
-# The formulas' font: STIX Two Math (SIL Open Font License), which has the OpenType MATH
-# table browsers need to lay out MathML well (stretchy brackets, radicals, fraction rules).
-# It comes from the npm registry (the @fontsource package) at build time, checked against
-# the registry's sha512, cached in .cache/fonts/, and subset to the characters the site's
-# formulas use: ~25 kB instead of 400 kB.
-MATH_FONT_URL = "https://registry.npmjs.org/@fontsource/stix-two-math/-/stix-two-math-5.3.0.tgz"
-MATH_FONT_SHA512 = ("9de8287a8cf0e954978d9328cf02914a6fdd842413eb672c65cb9e6bd23c298a8f699abff0a6db04"
-                    "1ac0d3664717b032b91e6654c2ffa7eab46f016e4887f619")
-MATH_FONT_MEMBER = "package/files/stix-two-math-latin-400-normal.woff2"
-MATH_FONT_TARGET = "assets/fonts/math.woff2"
-MATH_FONT_CACHE = ROOT / ".cache" / "fonts" / "stix-two-math-5.3.0.tgz"
-_MATH_CHARS: set[str] = set()  # every character inside the site's formulas
-MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
-TAG = re.compile(r"<[^>]+>")
-
-
-def math_font_archive() -> Path:
-    """The font package, downloaded once from the npm registry and checked."""
-    if not MATH_FONT_CACHE.is_file():
-        import urllib.request
-
-        try:
-            with urllib.request.urlopen(MATH_FONT_URL, timeout=60) as response:
-                data = response.read()
-        except OSError as e:
-            raise PluginError(f"cannot download the math font {MATH_FONT_URL}: {e}; on a machine without "
-                              f"network access, put that file at {MATH_FONT_CACHE}") from None
-        digest = hashlib.sha512(data).hexdigest()
-        if digest != MATH_FONT_SHA512:
-            raise PluginError(f"{MATH_FONT_URL} has sha512 {digest}, expected {MATH_FONT_SHA512}")
-        MATH_FONT_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        partial = MATH_FONT_CACHE.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(MATH_FONT_CACHE)
-    return MATH_FONT_CACHE
-
-
-def _math_variants(font, glyphs: set[str]) -> set[str]:
-    """The bigger sizes and the assembly parts the MATH table gives ``glyphs`` (the parts
-    of a stretched brace or radical): fontTools' subsetter does not follow them."""
-    variants = font["MATH"].table.MathVariants
-    found = set()
-    for coverage, constructions in ((variants.VertGlyphCoverage, variants.VertGlyphConstruction),
-                                    (variants.HorizGlyphCoverage, variants.HorizGlyphConstruction)):
-        for name, construction in zip(coverage.glyphs if coverage else [], constructions or [], strict=True):
-            if name in glyphs:
-                found.update(v.VariantGlyph for v in construction.MathGlyphVariantRecord)
-                if construction.GlyphAssembly:
-                    found.update(p.glyph for p in construction.GlyphAssembly.PartRecords)
-    return found
-
-
-def subset_math_font(chars: set[str], dest: Path) -> None:
-    """Write the math font, cut down to ``chars`` (and their MATH variants), as WOFF2."""
-    import io
-    import tarfile
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    with tarfile.open(math_font_archive()) as archive:
-        font = TTFont(io.BytesIO(archive.extractfile(MATH_FONT_MEMBER).read()), recalcTimestamp=False)
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    subsetter = subset.Subsetter(options)
-    # ASCII, and the glyphs MathML draws without a character in the text: the radical of
-    # <msqrt>, and the stretchy brackets and bars.
-    drawn = set(range(0x20, 0x7F)) | {0x221A, 0x221B, 0x2016, 0x2223, 0x2225, 0x2212, 0x23DE, 0x23DF}
-    cmap = font.getBestCmap()
-    glyphs = {cmap[u] for u in {ord(c) for c in chars} | drawn if u in cmap}
-    subsetter.populate(glyphs=glyphs | _math_variants(font, glyphs))
-    subsetter.subset(font)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    font.save(dest, reorderTables=True)
 
 
 def on_post_page(output: str, page, config) -> str:

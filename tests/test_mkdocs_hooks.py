@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,13 @@ import pytest
 pytest.importorskip("mkdocs")
 from mkdocs.exceptions import PluginError
 
-SPEC = importlib.util.spec_from_file_location(
-    "mkdocs_hooks", Path(__file__).resolve().parent.parent / "scripts" / "mkdocs_hooks.py")
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+sys.path.insert(0, str(SCRIPTS))  # as MkDocs does when it loads the hooks: they import siblings
+SPEC = importlib.util.spec_from_file_location("mkdocs_hooks", SCRIPTS / "mkdocs_hooks.py")
 hooks = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(hooks)
+import site_css  # noqa: E402
+import site_math  # noqa: E402
 
 
 @pytest.fixture
@@ -54,15 +58,15 @@ def test_unknown_keys_fail_the_build_with_the_valid_ones(generated):
 
 # ---------------------------------------------------------------------- math at build time
 def test_formulas_become_mathml():
-    inline = hooks.tex_to_mathml(r"\frac{a}{b} + \sqrt{x}", display=False)
+    inline = site_math.tex_to_mathml(r"\frac{a}{b} + \sqrt{x}", display=False)
     assert inline.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
     assert "<mfrac>" in inline and "<msqrt>" in inline
-    assert 'display="block"' in hooks.tex_to_mathml("x^2", display=True)
+    assert 'display="block"' in site_math.tex_to_mathml("x^2", display=True)
 
 
 def test_aligned_becomes_a_table_with_one_cell_per_ampersand():
     tex = r"\begin{aligned} a &= b, & c &= d \\ e &= \frac{f}{g} && \text{(h)} \end{aligned}"
-    mathml = hooks.tex_to_mathml(tex, display=True)
+    mathml = site_math.tex_to_mathml(tex, display=True)
     assert mathml.count("<mtr>") == 2
     rows = mathml.split("<mtr>")[1:]
     assert [r.count("<mtd") for r in rows] == [4, 4]
@@ -75,7 +79,7 @@ def test_pages_and_notebook_cells_are_converted_and_code_keeps_its_dollars():
             '<div class="arithmatex">\\[x^2\\]</div>'
             '<div class="jp-RenderedHTMLCommon jp-MarkdownOutput" data-mime-type="text/markdown">'
             '<p>Cost $J(\\theta)$ and $$y = 2$$, but <code>echo $HOME $PATH</code> stays.</p></div>')
-    out = hooks.render_math(page, "demo.md")
+    out = site_math.render_math(page, "demo.md")
     assert out.count("<math") == 4
     assert "&lt;" in out.split("<math")[1] or "&#x0003C;" in out  # < stays escaped in MathML
     assert "<code>echo $HOME $PATH</code>" in out
@@ -84,7 +88,7 @@ def test_pages_and_notebook_cells_are_converted_and_code_keeps_its_dollars():
 
 def test_a_formula_that_cannot_be_converted_fails_the_build_naming_it():
     with pytest.raises(PluginError, match=r"demo\.md.*\\frac\{1"):
-        hooks.render_math('<span class="arithmatex">\\(\\frac{1\\)</span>', "demo.md")
+        site_math.render_math('<span class="arithmatex">\\(\\frac{1\\)</span>', "demo.md")
 
 
 def test_prune_css_keeps_what_the_pages_use():
@@ -93,29 +97,29 @@ def test_prune_css_keeps_what_the_pages_use():
            ":is(.a, .zzz) p{margin:var(--used)}"        # a comma inside :is() is not a list
            ".a:not(.never){padding:var(--chain)}"       # a class inside :not() need not exist
            "@media (max-width: 10px){.zzz{color:green}.b{color:black}}")
-    out = hooks.prune_css(css, {"a", "b"})
+    out = site_css.prune_css(css, {"a", "b"})
     assert ".a .b{color:red}" in out and ".zzz{" not in out and ".a .zzz" not in out
     assert ":is(.a, .zzz) p" in out and ".a:not(.never)" in out
     assert "@media (max-width: 10px){.b{color:black}}" in out
     assert "--used:" in out and "--chain:" in out and "--leaf:" in out and "--unused" not in out
-    assert "--unused" in hooks.prune_css(css, {"a", "b"}, extra_text="x{y:var(--unused)}")
+    assert "--unused" in site_css.prune_css(css, {"a", "b"}, extra_text="x{y:var(--unused)}")
 
 
 def test_sized_norm_bars_are_converted_not_passed_through():
-    mathml = hooks.tex_to_mathml(r"\big\lVert W \big\rVert_F^2 + \lvert x \rvert", display=False)
+    mathml = site_math.tex_to_mathml(r"\big\lVert W \big\rVert_F^2 + \lvert x \rvert", display=False)
     assert mathml.count("\u2016") == 2 and "\\" not in mathml
 
 
 def test_unknown_commands_fail_instead_of_showing_tex():
     with pytest.raises(ValueError, match="unsupported"):
-        hooks.tex_to_mathml(r"\notacommand{x}", display=False)
+        site_math.tex_to_mathml(r"\notacommand{x}", display=False)
 
 
 def test_function_names_get_a_thin_space_before_a_bare_argument_only():
-    spaced = hooks.tex_to_mathml(r"\log a", display=False)
+    spaced = site_math.tex_to_mathml(r"\log a", display=False)
     assert "<mspace" in spaced
-    assert "<mspace" not in hooks.tex_to_mathml(r"\log(a)", display=False)
-    assert "<mspace" not in hooks.tex_to_mathml(r"\log\big(a\big)", display=False)
+    assert "<mspace" not in site_math.tex_to_mathml(r"\log(a)", display=False)
+    assert "<mspace" not in site_math.tex_to_mathml(r"\log\big(a\big)", display=False)
 
 
 def test_claims_print_nothing_and_fail_the_build_when_the_experiment_disagrees(generated):

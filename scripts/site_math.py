@@ -1,0 +1,212 @@
+"""Formulas to MathML at build time, and the math font cut down to what they use.
+
+Used by scripts/mkdocs_hooks.py: :func:`render_math` rewrites a built page, and
+:func:`subset_math_font` writes the font after the build. No page loads a math library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Formulas are turned into MathML when the site is built, so pages load no math library:
+# every current browser renders MathML. pymdownx.arithmatex (generic mode) leaves \( \) and
+# \[ \] in .arithmatex elements; notebook Markdown cells keep $ $ and $$ $$.
+ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
+NB_MARKDOWN = re.compile(r'(<div class="[^"]*\bjp-MarkdownOutput\b[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL)
+NB_CODE = re.compile(r"(<(code|pre)\b.*?</\2>)", re.DOTALL)
+NB_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])", re.DOTALL)
+ALIGNED = re.compile(r"^\s*\\begin\{aligned\}(.*)\\end\{aligned\}\s*$", re.DOTALL)
+MATH_TAG = re.compile(r"^<math[^>]*>(.*)</math>$", re.DOTALL)
+
+
+def _split_top(tex: str, sep: str) -> list[str]:
+    """Split ``tex`` at ``sep`` outside braces."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex[i] == "\\" and not tex.startswith(sep, i):
+            i += 2
+            continue
+        if tex[i] == "{":
+            depth += 1
+        elif tex[i] == "}":
+            depth -= 1
+        elif depth == 0 and tex.startswith(sep, i):
+            parts.append(tex[start:i])
+            i += len(sep)
+            start = i
+            continue
+        i += 1
+    return [*parts, tex[start:]]
+
+
+# Delimiters written as the characters themselves: latex2mathml sizes `\big‖` but passes
+# `\big\lVert` through as text.
+TEX_SYNONYMS = {r"\lVert": "\u2016", r"\rVert": "\u2016", r"\Vert": "\u2016", r"\|": "\u2016",
+                r"\lvert": "|", r"\rvert": "|", r"\vert": "|"}
+TEX_SYNONYM = re.compile("|".join(re.escape(k) + ("(?![A-Za-z])" if k[-1].isalpha() else "")
+                                   for k in TEX_SYNONYMS))
+
+
+FUNCTION_NAME = re.compile(r"""
+    \\(?:log|ln|exp|sin|cos|tanh|max|min)(?![A-Za-z])  # a function name, not a prefix (\lnot)
+    (?=\s*[A-Za-z0-9]                                  # followed by an argument: a letter or digit,
+      |\s*\\(?!left|right|big|Big|bigg|Bigg|[,;!]|quad|qquad))  # or a symbol, not a bracket
+    """, re.VERBOSE)
+
+
+def _mathml_inner(tex: str, display: bool) -> str:
+    from latex2mathml.converter import convert
+
+    tex = TEX_SYNONYM.sub(lambda m: TEX_SYNONYMS[m.group(0)], tex)
+    tex = FUNCTION_NAME.sub(r"\g<0>\\,", tex)  # "\log a" gets LaTeX's thin space, "\log(a)" none
+
+    unescaped = re.sub(r"\\[{}\\]", "", tex)
+    if unescaped.count("{") != unescaped.count("}"):
+        raise ValueError("unbalanced braces")
+    # Display mode puts the limits of sums under and over them.
+    inner = MATH_TAG.match(convert(tex, display="block" if display else "inline")).group(1)
+    leftover = re.search(r">[^<]*\\[A-Za-z]*", inner)  # latex2mathml passes unknown commands through
+    if leftover:
+        raise ValueError(f"unsupported command {leftover.group(0)[1:]!r}")
+    return inner
+
+
+def _aligned_cell(cell: str, column: int) -> str:
+    # Odd columns start after an &, e.g. "&= x": {} gives the relation its spacing.
+    if not cell.strip():
+        return "<mtd></mtd>"
+    return f'<mtd displaystyle="true">{_mathml_inner(("{}" if column % 2 else "") + cell, True)}</mtd>'
+
+
+def tex_to_mathml(tex: str, *, display: bool) -> str:
+    """MathML for the TeX formula ``tex``.
+
+    ``aligned`` environments become a table whose columns alternate right and left
+    alignment, as in LaTeX (the stylesheet aligns ``mtable.aligned`` cells).
+    """
+    tex = tex.strip()
+    aligned = ALIGNED.match(tex)
+    if aligned:
+        rows = [r for r in _split_top(aligned.group(1), "\\\\") if r.strip()]
+        body = "".join("<mtr>" + "".join(_aligned_cell(cell, j) for j, cell in
+                                         enumerate(_split_top(row, "&"))) + "</mtr>" for row in rows)
+        inner = f'<mtable class="aligned">{body}</mtable>'
+    else:
+        inner = _mathml_inner(tex, display)
+    mode = "block" if display else "inline"
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{inner}</math>'
+
+
+def _convert(tex: str, display: bool, where: str) -> str:
+    try:
+        return tex_to_mathml(html.unescape(tex), display=display)
+    except Exception as e:  # latex2mathml raises many types; name the formula
+        raise PluginError(f"{where}: cannot convert the formula {tex.strip()!r} to MathML: "
+                          f"{type(e).__name__}: {e}") from None
+
+
+def render_math(output: str, where: str) -> str:
+    """Replace the TeX formulas of a built page by MathML (see the section comment)."""
+    def arithmatex(m: re.Match) -> str:
+        tag, tex = m.groups()
+        display = tag == "div"
+        tex = tex.strip()
+        tex = tex[2:-2] if tex[:2] in ("\\(", "\\[") else tex
+        return f'<{tag} class="arithmatex">{_convert(tex, display, where)}</{tag}>'
+
+    def markdown_cell(m: re.Match) -> str:
+        def text(part: str) -> str:
+            return NB_MATH.sub(lambda f: _convert(f.group(1) or f.group(2), f.group(1) is not None,
+                                                  where), part)
+        out, i = [], 0  # code spans keep their dollars
+        for code in NB_CODE.finditer(m.group(2)):
+            out += [text(m.group(2)[i:code.start()]), code.group(0)]
+            i = code.end()
+        out.append(text(m.group(2)[i:]))
+        return m.group(1) + "".join(out) + m.group(3)
+
+    output = ARITHMATEX.sub(arithmatex, output)
+    return NB_MARKDOWN.sub(markdown_cell, output)
+
+
+# The formulas' font: STIX Two Math (SIL Open Font License), which has the OpenType MATH
+# table browsers need to lay out MathML well (stretchy brackets, radicals, fraction rules).
+# It comes from the npm registry (the @fontsource package) at build time, checked against
+# the registry's sha512, cached in .cache/fonts/, and subset to the characters the site's
+# formulas use: ~25 kB instead of 400 kB.
+MATH_FONT_URL = "https://registry.npmjs.org/@fontsource/stix-two-math/-/stix-two-math-5.3.0.tgz"
+MATH_FONT_SHA512 = ("9de8287a8cf0e954978d9328cf02914a6fdd842413eb672c65cb9e6bd23c298a8f699abff0a6db04"
+                    "1ac0d3664717b032b91e6654c2ffa7eab46f016e4887f619")
+MATH_FONT_MEMBER = "package/files/stix-two-math-latin-400-normal.woff2"
+MATH_FONT_TARGET = "assets/fonts/math.woff2"
+MATH_FONT_CACHE = ROOT / ".cache" / "fonts" / "stix-two-math-5.3.0.tgz"
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def math_font_archive() -> Path:
+    """The font package, downloaded once from the npm registry and checked."""
+    if not MATH_FONT_CACHE.is_file():
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(MATH_FONT_URL, timeout=60) as response:
+                data = response.read()
+        except OSError as e:
+            raise PluginError(f"cannot download the math font {MATH_FONT_URL}: {e}; on a machine without "
+                              f"network access, put that file at {MATH_FONT_CACHE}") from None
+        digest = hashlib.sha512(data).hexdigest()
+        if digest != MATH_FONT_SHA512:
+            raise PluginError(f"{MATH_FONT_URL} has sha512 {digest}, expected {MATH_FONT_SHA512}")
+        MATH_FONT_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        partial = MATH_FONT_CACHE.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(MATH_FONT_CACHE)
+    return MATH_FONT_CACHE
+
+
+def _math_variants(font, glyphs: set[str]) -> set[str]:
+    """The bigger sizes and the assembly parts the MATH table gives ``glyphs`` (the parts
+    of a stretched brace or radical): fontTools' subsetter does not follow them."""
+    variants = font["MATH"].table.MathVariants
+    found = set()
+    for coverage, constructions in ((variants.VertGlyphCoverage, variants.VertGlyphConstruction),
+                                    (variants.HorizGlyphCoverage, variants.HorizGlyphConstruction)):
+        for name, construction in zip(coverage.glyphs if coverage else [], constructions or [], strict=True):
+            if name in glyphs:
+                found.update(v.VariantGlyph for v in construction.MathGlyphVariantRecord)
+                if construction.GlyphAssembly:
+                    found.update(p.glyph for p in construction.GlyphAssembly.PartRecords)
+    return found
+
+
+def subset_math_font(chars: set[str], dest: Path) -> None:
+    """Write the math font, cut down to ``chars`` (and their MATH variants), as WOFF2."""
+    import io
+    import tarfile
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    with tarfile.open(math_font_archive()) as archive:
+        font = TTFont(io.BytesIO(archive.extractfile(MATH_FONT_MEMBER).read()), recalcTimestamp=False)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    # ASCII, and the glyphs MathML draws without a character in the text: the radical of
+    # <msqrt>, and the stretchy brackets and bars.
+    drawn = set(range(0x20, 0x7F)) | {0x221A, 0x221B, 0x2016, 0x2223, 0x2225, 0x2212, 0x23DE, 0x23DF}
+    cmap = font.getBestCmap()
+    glyphs = {cmap[u] for u in {ord(c) for c in chars} | drawn if u in cmap}
+    subsetter.populate(glyphs=glyphs | _math_variants(font, glyphs))
+    subsetter.subset(font)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    font.save(dest, reorderTables=True)
