@@ -337,4 +337,4 @@ def report(result: Result) -> Report:
                                 "correct and the buggy backprop; only W2 and b1 are large for the buggy one"),
     }
     tables = {"summary": _summary_table(result, best), "blocks": _blocks_table(result)}
-    return Report(figures, tables, metrics, thumbnail="sweep")
+    return Report(figures, tables, metrics, thumbnail="per_block")
