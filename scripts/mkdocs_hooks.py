@@ -198,6 +198,8 @@ def short_docstrings(source: str) -> str:
 
 
 def include_code(markdown: str, src: str) -> str:
+    """``markdown`` with each ``--8<-- "course_code/x.py:section"`` line replaced by that
+    section (docstrings shortened), indented like the line; ``src`` names the page in errors."""
     def expand(m: re.Match) -> str:
         indent, relpath, section = m.groups()
         try:
