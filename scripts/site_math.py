@@ -172,28 +172,25 @@ def math_font_archive() -> Path:
     return MATH_FONT_CACHE
 
 
-def _math_variants(font, glyphs: set[str]) -> set[str]:
-    """The bigger sizes and the assembly parts the MATH table gives ``glyphs`` (the parts
-    of a stretched brace or radical): fontTools' subsetter does not follow them."""
-    variants = font["MATH"].table.MathVariants
-    found = set()
-    for coverage, constructions in ((variants.VertGlyphCoverage, variants.VertGlyphConstruction),
-                                    (variants.HorizGlyphCoverage, variants.HorizGlyphConstruction)):
-        for name, construction in zip(coverage.glyphs if coverage else [], constructions or [], strict=True):
-            if name in glyphs:
-                found.update(v.VariantGlyph for v in construction.MathGlyphVariantRecord)
-                if construction.GlyphAssembly:
-                    found.update(p.glyph for p in construction.GlyphAssembly.PartRecords)
-    return found
-
-
 def subset_math_font(chars: set[str], dest: Path) -> None:
-    """Write the math font, cut down to ``chars`` (and their MATH variants), as WOFF2."""
+    """Write the math font, cut down to ``chars`` (and their MATH variants), as WOFF2.
+
+    The result is cached in .cache/fonts/ by the characters and the fontTools version, so a
+    rebuild with the same formulas (``make serve`` reloads, warm builds) copies it.
+    """
     import io
+    import shutil
     import tarfile
 
-    from fontTools import subset
+    from fontTools import subset, version
     from fontTools.ttLib import TTFont
+
+    key = hashlib.sha256(f"{MATH_FONT_SHA512} {version} {''.join(sorted(chars))}".encode()).hexdigest()[:16]
+    cached = MATH_FONT_CACHE.parent / f"math-{key}.woff2"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if cached.is_file():
+        shutil.copyfile(cached, dest)
+        return
 
     with tarfile.open(math_font_archive()) as archive:
         font = TTFont(io.BytesIO(archive.extractfile(MATH_FONT_MEMBER).read()), recalcTimestamp=False)
@@ -205,8 +202,10 @@ def subset_math_font(chars: set[str], dest: Path) -> None:
     # <msqrt>, and the stretchy brackets and bars.
     drawn = set(range(0x20, 0x7F)) | {0x221A, 0x221B, 0x2016, 0x2223, 0x2225, 0x2212, 0x23DE, 0x23DF}
     cmap = font.getBestCmap()
-    glyphs = {cmap[u] for u in {ord(c) for c in chars} | drawn if u in cmap}
-    subsetter.populate(glyphs=glyphs | _math_variants(font, glyphs))
+    # fontTools keeps each glyph's MATH-table size variants and assembly parts with it.
+    subsetter.populate(glyphs={cmap[u] for u in {ord(c) for c in chars} | drawn if u in cmap})
     subsetter.subset(font)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    font.save(dest, reorderTables=True)
+    partial = cached.with_suffix(".part")
+    font.save(partial, reorderTables=True)
+    partial.replace(cached)  # whole or absent
+    shutil.copyfile(cached, dest)

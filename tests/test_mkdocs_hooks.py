@@ -154,3 +154,31 @@ def test_listings_keep_the_code_and_cut_docstrings_to_their_summary(tmp_path, mo
 def test_code_that_does_not_parse_alone_is_left_as_it_is():
     part = '    """Not a docstring here.\n\n    More.\n    """\n    return x'
     assert hooks.short_docstrings(part) == part
+
+
+def test_the_math_font_is_subset_with_its_math_table_and_cached(tmp_path, monkeypatch):
+    import shutil
+
+    from fontTools.ttLib import TTFont
+
+    archive = site_math.math_font_archive()  # the site build needs it too (downloaded once)
+    cache = tmp_path / "fonts"
+    cache.mkdir()
+    shutil.copyfile(archive, cache / archive.name)
+    monkeypatch.setattr(site_math, "MATH_FONT_CACHE", cache / archive.name)
+    first = tmp_path / "a.woff2"
+    site_math.subset_math_font({"\u03b1", "\u2211", "\u23df"}, first)
+    assert first.read_bytes()[:4] == b"wOF2" and first.stat().st_size < 30_000
+    font = TTFont(first)
+    assert 0x2211 in font.getBestCmap() and "MATH" in font
+    variants = font["MATH"].table.MathVariants  # the brace's sizes and assembly parts came along
+    brace = variants.HorizGlyphConstruction[variants.HorizGlyphCoverage.glyphs.index("uni23DF")]
+    assert len(brace.MathGlyphVariantRecord) > 1 and len(brace.GlyphAssembly.PartRecords) == 5
+
+    def no_archive():
+        raise AssertionError("the second subset should come from the cache")
+
+    monkeypatch.setattr(site_math, "math_font_archive", no_archive)
+    second = tmp_path / "b.woff2"
+    site_math.subset_math_font({"\u2211", "\u03b1", "\u23df"}, second)
+    assert second.read_bytes() == first.read_bytes()
