@@ -7,28 +7,44 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 # Pinned versions (same numbers, same figure bytes on every machine); `make lock` refreshes them.
 PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
+# What a failed install says (pip's own error, just above it, names the package it could not get).
+PIP_FAILED = rm -f $@; echo "error: pip could not install the dependencies above from the package index \
+($${PIP_INDEX_URL:-https://pypi.org/simple}). Check the network (or set PIP_INDEX_URL to a mirror) and run make again."; exit 1
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint pytest site serve browser bench reproducible lock clean
+.PHONY: help test lint pytest site serve browser bench reproducible lock clean python-version
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 # ---------------------------------------------------------------- environment
-$(PY):
-	@$(PYTHON) -m venv $(VENV) || { echo "could not create $(VENV): install the venv module (Debian/Ubuntu: sudo apt-get install python3-venv)"; exit 1; }
-	@$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+# The oldest Python the pinned dependencies run on, read from pyproject.toml (stated once there).
+PY_FLOOR := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
-# Reinstalled only when the dependency lists change.
+# Refuse an old interpreter in one line, before anything is installed.
+python-version:
+	@found=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || \
+		{ echo "error: no Python at '$(PYTHON)': install Python >= $(PY_FLOOR), or run make with PYTHON=/path/to/python3"; exit 1; }; \
+	printf '%s\n%s\n' "$(PY_FLOOR)" "$$found" | sort -V -C || \
+		{ echo "error: $(PYTHON) is Python $$found; this project needs Python >= $(PY_FLOOR) (run make with PYTHON=/path/to/python3.11)"; exit 1; }
+
+$(PY): | python-version
+	@$(PYTHON) -m venv $(VENV) || { echo "could not create $(VENV): install the venv module (Debian/Ubuntu: sudo apt-get install python3-venv)"; exit 1; }
+	@$(PY) -m pip install --disable-pip-version-check -q --upgrade pip || { $(PIP_FAILED); }
+
+# Reinstalled only when the dependency lists change. The site needs TensorFlow (its TensorFlow
+# page runs it); the tests need the site's dependencies plus the test tools.
+SITE_EXTRAS := docs,tf
+TEST_EXTRAS := dev,$(SITE_EXTRAS)
+
 $(VENV)/.deps-test: pyproject.toml requirements/constraints.txt | $(PY)
 	@echo "installing the test dependencies into $(VENV) (first run only; TensorFlow is large)"
-	@$(PIP_INSTALL) -e ".[dev,tf,docs]"
-	@touch $@ $(VENV)/.deps-docs
+	@$(PIP_INSTALL) -e ".[$(TEST_EXTRAS)]" || { $(PIP_FAILED); }
+	@touch $@ $(VENV)/.deps-site
 
-# The website's tools only (make site on a machine that never ran make test).
-$(VENV)/.deps-docs: pyproject.toml requirements/constraints.txt | $(PY)
-	@echo "installing the website's dependencies into $(VENV) (first run only)"
-	@$(PIP_INSTALL) -e ".[docs]"
+$(VENV)/.deps-site: pyproject.toml requirements/constraints.txt | $(PY)
+	@echo "installing the website's dependencies into $(VENV) (first run only; TensorFlow is large)"
+	@$(PIP_INSTALL) -e ".[$(SITE_EXTRAS)]" || { $(PIP_FAILED); }
 	@touch $@
 
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).
@@ -36,7 +52,8 @@ browser:  ## install chromium for the browser tests (apt-get, as root)
 	@if command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium for the browser tests (apt-get)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "error: apt-get could not install chromium (no network, or no Debian mirror?): install it by hand and run make again"; exit 1; }; \
 	else \
 		echo "chromium is missing: the browser tests will be skipped. Install it with:"; \
 		echo "    sudo apt-get update && sudo apt-get install -y chromium"; \
@@ -49,10 +66,10 @@ test: $(VENV)/.deps-test browser  ## ruff, workflow checks and the whole pytest 
 	$(BIN)/zizmor --offline --no-progress .github/workflows/
 	$(PY) -m pytest
 
-site: $(VENV)/.deps-docs  ## build the website into site/ (experiments, reports, mkdocs --strict)
+site: $(VENV)/.deps-site  ## build the website into site/ (experiments, reports, mkdocs --strict)
 	@$(PY) scripts/build_site.py
 
-serve: $(VENV)/.deps-docs  ## serve the website on http://127.0.0.1:8000/ with live reload
+serve: $(VENV)/.deps-site  ## serve the website on http://127.0.0.1:8000/ with live reload
 	@$(PY) scripts/build_experiments.py
 	@$(PY) scripts/build_reports.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -a 127.0.0.1:8000 --livereload
@@ -67,11 +84,11 @@ bench: $(VENV)/.deps-test  ## the benchmarks: training vs the course and Keras, 
 	$(PY) scripts/bench_site.py
 	$(PY) scripts/bench_sweep.py
 
-reproducible: $(VENV)/.deps-docs  ## two cold builds in fresh clones must give the same files
+reproducible: $(VENV)/.deps-site  ## two cold builds in fresh clones must give the same files
 	$(PY) scripts/check_reproducible.py
 
 lock: | $(PY)  ## re-resolve the newest versions and rewrite requirements/constraints.txt
-	$(PY) -m pip install --disable-pip-version-check -q --upgrade -e ".[dev,tf,docs]"
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade -e ".[$(TEST_EXTRAS)]"
 	$(PY) -m pip freeze --exclude-editable | grep -v '^course' > requirements/constraints.txt
 
 clean:  ## remove generated files (keeps .venv)

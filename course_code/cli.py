@@ -1,6 +1,7 @@
 """Command line: ``python -m course_code list | run NAME | build | sweep``.
 
-Bad names, keys or values exit with status 2 and a message saying what is valid.
+Bad names, keys or values exit with status 2 and one line, ``error: ...``, naming the bad
+value and saying what is valid; nothing is run or written before the input is checked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from pathlib import Path
 from . import experiments
 
 __all__ = ["main", "parse_overrides"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: ``error: <what is wrong> (see --help)``."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
 def _describe(field: dataclasses.Field) -> str:
@@ -60,7 +68,7 @@ def parse_overrides(config_cls, items: list[str]):
     return dataclasses.replace(config_cls(), **changes)
 
 
-def _cmd_list(args) -> int:
+def _cmd_list(args, parser) -> int:
     for name in experiments.names():
         module = experiments.get(name)
         summary = (module.__doc__ or "").strip().splitlines()[0]
@@ -80,10 +88,13 @@ def _cmd_run(args, parser) -> int:
     import numpy as np
 
     seed = module.SEED if args.seed is None else args.seed
+    out = Path(args.out or f"out/{args.name}")
+    try:  # before the run, so a bad folder costs nothing
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        parser.error(f"--out {str(out)!r} cannot be made: {e.strerror}")
     print(f"running {args.name} with seed {seed}: {config}", file=sys.stderr)
     result = module.run(config, rng=np.random.default_rng(seed))
-    out = Path(args.out or f"out/{args.name}")
-    out.mkdir(parents=True, exist_ok=True)
     report = module.report(result)
     render(args.name, report, out)
     print(json.dumps(report.metrics, indent=2, sort_keys=True))
@@ -177,14 +188,25 @@ def _cmd_sweep(args, parser) -> int:
     return 0
 
 
+def _seed(text: str) -> int:
+    """A seed for ``numpy.random.default_rng``: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m course_code", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m course_code", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the experiments and their settings")
+    lst = sub.add_parser("list", help="list the experiments and their settings")
     run = sub.add_parser("run", help="run one experiment and write its outputs")
     run.add_argument("name")
     run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config field")
-    run.add_argument("--seed", type=int)
+    run.add_argument("--seed", type=_seed, help="a whole number >= 0 (default: the site's seed)")
     run.add_argument("--out", help="output folder (default: out/NAME)")
     bld = sub.add_parser("build", help="run every experiment (cached, in parallel) into docs/generated")
     bld.add_argument("names", nargs="*", help="only these experiments")
@@ -203,19 +225,15 @@ def make_parser() -> argparse.ArgumentParser:
     swp.add_argument("--workers", type=int, help="local Dask worker processes (default: one per core)")
     swp.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786")
     swp.add_argument("--serial", action="store_true", help="run the trials in this process, without Dask")
-    swp.add_argument("--seed", type=int, default=0)
+    swp.add_argument("--seed", type=_seed, default=0)
     swp.add_argument("--no-cache", action="store_true", help="neither read nor write the trial cache")
     swp.add_argument("--cache", help=argparse.SUPPRESS)
+    for command, handler in ((lst, _cmd_list), (run, _cmd_run), (bld, _cmd_build), (swp, _cmd_sweep)):
+        command.set_defaults(handler=handler, parser=command)  # the subcommand's parser words its errors
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
-    if args.command == "list":
-        return _cmd_list(args)
-    if args.command == "run":
-        return _cmd_run(args, parser)
-    if args.command == "sweep":
-        return _cmd_sweep(args, parser)
-    return _cmd_build(args, parser)
+    return args.handler(args, args.parser)

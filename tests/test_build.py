@@ -80,9 +80,12 @@ def test_code_hash_follows_imports(tmp_path):
     assert B.code_hash("course_code.experiments.initialization", root) != before
 
 
-def test_a_failing_experiment_is_reported_and_caches_nothing(tmp_path):
-    bad = initialization.Config(learning_rate=-1.0, num_iterations=10, n_seeds=1)
-    (outcome,), lines = _build(tmp_path, configs={"initialization": bad})
+def test_a_failing_experiment_is_reported_and_caches_nothing(tmp_path, monkeypatch):
+    def fail(config, *, rng):
+        raise ValueError("something went wrong at -1.0")
+
+    monkeypatch.setattr(initialization, "run", fail)  # jobs=1: the build runs in this process
+    (outcome,), lines = _build(tmp_path)
     assert outcome.status == "failed"
     assert "ValueError" in outcome.error and "-1.0" in outcome.error
     assert any("Traceback" in line for line in lines)

@@ -105,4 +105,4 @@ def test_random_cases_come_from_rng():
     b = exp.draw_case(cfg, np.random.default_rng(2))[0]["W1"]
     assert not np.array_equal(a, b)
     with pytest.raises(ValueError, match="n_seeds"):
-        exp.run(exp.Config(n_seeds=0), rng=np.random.default_rng(0))
+        exp.Config(n_seeds=0)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
+from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..losses import cross_entropy_from_logits
 from ..network import accuracy, forward, with_batchnorm
@@ -56,6 +57,17 @@ class Config:
     curve_rate: float = 1.0
     track_every: int = 6
     tracked_layers: tuple[int, ...] = (2, 5)
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="net", learning_rates="positives", num_epochs="count",
+                     record_every="count", n_seeds="count", n_test="count", good_accuracy="fraction",
+                     curve_rate="positive", track_every="count", tracked_layers="counts")
+        hidden = len(self.layer_dims) - 2
+        if hidden < 1 or any(not 1 <= l <= hidden for l in self.tracked_layers):
+            raise ValueError(f"tracked_layers must be hidden layers 1..{hidden}, got {self.tracked_layers}")
+        if self.curve_rate not in self.learning_rates:
+            raise ValueError(f"curve_rate must be one of learning_rates {self.learning_rates}, "
+                             f"got {self.curve_rate}")
 
 
 #: Small enough for the tests.
@@ -152,18 +164,8 @@ def _track(data, config: Config, params0: dict, batch_norm: bool):
     return snaps
 
 
-def _check(config: Config) -> None:
-    hidden = len(config.layer_dims) - 2
-    if hidden < 1 or any(not 1 <= l <= hidden for l in config.tracked_layers):
-        raise ValueError(f"tracked_layers must be hidden layers 1..{hidden}, got {config.tracked_layers!r}")
-    if config.curve_rate not in config.learning_rates:
-        raise ValueError(f"curve_rate must be one of learning_rates {config.learning_rates}, "
-                         f"got {config.curve_rate!r}")
-
-
 def run(config: Config, *, rng: np.random.Generator) -> Result:
     """Sweep the learning rates with and without batch norm, then track the pre-activations."""
-    _check(config)
     data = datasets.moons(n_test=config.n_test)  # the course's 300 points; test drawn like them
     inits = [initialize_parameters(list(config.layer_dims), "he", rng=child)
              for child in rng.spawn(config.n_seeds)]

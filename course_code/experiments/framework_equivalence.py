@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import keras_compat as kc
+from ..checks import check_fields
 from ..optimizers import adam, gd, momentum, rmsprop
 from ..report import FigureSpec, Report, markdown_table
 from ..schedules import constant, exponential_decay, inverse_time_decay, staircase_decay
@@ -79,6 +80,14 @@ class Config:
     gamma: float = 0.95
     steps_per_epoch: int = 5
     n_epochs: int = 20
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="layers", n_steps="count", n_seeds="count",
+                     gd_learning_rate="positive", momentum_learning_rate="positive", momentum_beta="beta",
+                     rmsprop_learning_rate="positive", rmsprop_beta="beta", adam_learning_rate="positive",
+                     adam_beta1="beta", adam_beta2="beta", tiny_epsilon="positive", epsilons="positives",
+                     lr0="positive", decay_rate="nonnegative", time_interval="count", gamma="probability",
+                     steps_per_epoch="count", n_epochs="count")
 
 
 TINY = Config(n_steps=5, n_seeds=2, epsilons=(1e-6, 1e-9, 1e-12), n_epochs=3)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..checks import check_fields
 from ..gradient_check import (
     gradient_check,
     grads_to_vector,
@@ -52,6 +53,13 @@ class Config:
     eps_min: float = 1e-12
     n_eps: int = 23
     n_seeds: int = 5
+
+    def __post_init__(self):
+        check_fields(self, x="finite", theta="finite", epsilon="positive", layer_dims="layers", m="count",
+                     course_case="bool", eps_max="positive", eps_min="positive", n_eps="count",
+                     n_seeds="count")
+        if self.eps_min >= self.eps_max:
+            raise ValueError(f"eps_min must be below eps_max ({self.eps_max}), got {self.eps_min}")
 
 
 #: Small enough for the tests (one epsilon per decade).

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import check_fields
 from ..report import FigureSpec, Report
 from ..search import (
     LogUniform,
@@ -51,6 +52,16 @@ class Config:
     noise: float = 0.25
     hidden: tuple[int, ...] = (16, 8)
     data_seed: int = 0
+
+    def __post_init__(self):
+        check_fields(self, lr_low="positive", lr_high="positive", beta_low="beta", beta_high="beta",
+                     max_grid="count", n_seeds="count", target_gap="fraction", refine_rounds="count",
+                     refine_budget="count", refine_top="count", num_epochs="count", mini_batch_size="count",
+                     n_train="count", n_val="count", noise="nonnegative", hidden="counts", data_seed="count0")
+        for low, high in (("lr_low", "lr_high"), ("beta_low", "beta_high")):
+            if getattr(self, low) >= getattr(self, high):
+                raise ValueError(f"{low} must be below {high} ({getattr(self, high)}), "
+                                 f"got {getattr(self, low)}")
 
 
 #: Small enough for the tests.

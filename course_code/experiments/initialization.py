@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
+from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..network import accuracy
 from ..optimizers import gd
@@ -40,6 +41,10 @@ class Config:
     random_scale: float = 10.0
     n_seeds: int = 5
     course_weights: bool = True
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="net", learning_rate="positive", num_iterations="count",
+                     record_every="count", random_scale="positive", n_seeds="count", course_weights="bool")
 
 
 #: Small enough for the tests.

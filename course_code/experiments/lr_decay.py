@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
+from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..network import accuracy
 from ..optimizers import adam, gd, momentum
@@ -62,6 +63,12 @@ class Config:
     course_weights: bool = True
     course_order: bool = True
     momentum_baseline: bool = False  # momentum without decay (6 more runs: over the time budget)
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="net", num_epochs="count", mini_batch_size="count", lr0="positive",
+                     lr0_adam="positive", beta="beta", decay_rate="nonnegative", time_interval="count",
+                     record_every="count", n_seeds="count", n_variant_seeds="count0", course_weights="bool",
+                     course_order="bool", momentum_baseline="bool")
 
 
 #: Small enough for the tests.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
+from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..network import accuracy
 from ..optimizers import Optimizer, adam, gd, momentum, rmsprop
@@ -85,6 +86,25 @@ class Config:
     path_lr_rmsprop: tuple[float, ...] = (0.003, 0.01, 0.02, 0.05, 0.2)
     path_lr_adam: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)
     path_shown: int = 2
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="net", learning_rate="positive", num_epochs="count",
+                     mini_batch_size="count", record_every="count", beta="beta", rms_beta="beta",
+                     beta1="beta", beta2="beta", epsilon="nonnegative", n_seeds="count",
+                     course_weights="bool", stuck_accuracy="fraction", batch_sizes="counts",
+                     batch_learning_rate="positive",
+                     sgd_epochs="count", batch_points="count", c_update="positive", c_example="nonnegative",
+                     curvature="positives", path_start="finites", path_steps="count", path_lr_gd="positives",
+                     path_lr_momentum="positives", path_lr_rmsprop="positives", path_lr_adam="positives",
+                     path_shown="count0")
+        if len(self.curvature) != 2 or len(self.path_start) != 2:
+            raise ValueError(f"curvature and path_start must have 2 entries (a 2-D quadratic), got "
+                             f"{len(self.curvature)} and {len(self.path_start)}")
+        shortest = min(len(self.path_lr_gd), len(self.path_lr_momentum), len(self.path_lr_rmsprop),
+                       len(self.path_lr_adam))
+        if self.path_shown >= shortest:
+            raise ValueError(f"path_shown must index the path_lr_* rates (0..{shortest - 1}), "
+                             f"got {self.path_shown}")
 
 
 #: Small enough for the tests.

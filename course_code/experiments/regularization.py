@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
-from ..initializers import initialize_parameters
+from ..checks import check_fields
+from ..initializers import METHODS, initialize_parameters
 from ..network import accuracy
 from ..optimizers import gd
 from ..report import FigureSpec, Report
@@ -63,6 +64,21 @@ class Config:
     overfit_gap: float = 0.03
     over_drop: float = 0.02
 
+    def __post_init__(self):
+        check_fields(self, layer_dims="net", learning_rate="positive", num_iterations="count",
+                     record_every="count", lambd="nonnegative", keep_prob="probability", n_seeds="count",
+                     sweep_lambdas="nonnegatives", sweep_iterations="count", sweep_seeds="count",
+                     strip_lambdas="nonnegatives", overfit_gap="fraction", over_drop="fraction")
+        if self.init not in METHODS:
+            raise ValueError(f"init must be one of {', '.join(METHODS)}, got {self.init!r}")
+        lams = np.asarray(self.sweep_lambdas, dtype=float)
+        if not (np.all(np.diff(lams) > 0) and lams[0] == 0 and (lams > 0).sum() >= 2):
+            raise ValueError("sweep_lambdas must increase, start at 0.0 and have at least two positive "
+                             f"values, got {','.join(map(str, self.sweep_lambdas))}")
+        if len(self.strip_lambdas) != 3 or not set(self.strip_lambdas) <= set(self.sweep_lambdas):
+            raise ValueError(f"strip_lambdas must be three of sweep_lambdas ({self.sweep_lambdas}), "
+                             f"got {','.join(map(str, self.strip_lambdas))}")
+
 
 #: Small enough for the tests.
 TINY = Config(num_iterations=300, record_every=100, n_seeds=2, sweep_lambdas=(0.0, 0.1, 0.7, 3.0),
@@ -95,18 +111,6 @@ class Result:
 def weight_sq(params: dict) -> float:
     """:math:`\\sum_l \\lVert W^{[l]} \\rVert_F^2`, the quantity L2 penalizes (biases excluded)."""
     return float(sum(np.sum(v * v) for k, v in params.items() if k.startswith("W")))
-
-
-def _check(config: Config) -> None:
-    lams = np.asarray(config.sweep_lambdas, dtype=float)
-    if not (np.all(lams >= 0) and np.all(np.diff(lams) > 0) and lams[0] == 0 and (lams > 0).sum() >= 2):
-        raise ValueError("sweep_lambdas must increase, start at 0.0 and have at least two positive "
-                         f"values, got {config.sweep_lambdas!r}")
-    if len(config.strip_lambdas) != 3 or not set(config.strip_lambdas) <= set(config.sweep_lambdas):
-        raise ValueError(f"strip_lambdas must be three of sweep_lambdas {config.sweep_lambdas!r}, "
-                         f"got {config.strip_lambdas!r}")
-    if config.n_seeds < 1 or config.sweep_seeds < 1:
-        raise ValueError(f"n_seeds and sweep_seeds must be >= 1, got {config.n_seeds}, {config.sweep_seeds}")
 
 
 def _fit(config: Config, data, params0: list[dict], rngs: list, *, lambd=0.0, keep_prob=1.0,
@@ -168,7 +172,6 @@ def _sweep(config: Config, data, rng):
 
 def run(config: Config, *, rng: np.random.Generator) -> Result:
     """Draw one data set; train the three variants (headline + ``n_seeds``); sweep lambda."""
-    _check(config)
     data_rng, head_rng, seeds_rng, sweep_rng = rng.spawn(4)
     data = datasets.football(rng=data_rng)
     runs, *seed_runs = _variants(config, data, [head_rng, *seeds_rng.spawn(config.n_seeds)])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets, tf_intro
+from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..report import FigureSpec, Report, markdown_table, seed_summary
 
@@ -38,6 +39,14 @@ class Config:
     keras_check: bool = True
     check_examples: int = 64              # examples for the GradientTape check
     check_layer_dims: tuple[int, ...] = (64, 25, 12, 1)
+
+    def __post_init__(self):
+        check_fields(self, layer_dims="layers", learning_rate="positive", course_learning_rate="positive",
+                     num_epochs="count", minibatch_size="count", n_seeds="count", keras_check="bool",
+                     check_examples="count", check_layer_dims="layers")
+        if self.layer_dims[0] != 64 or self.layer_dims[-1] != 6 or self.check_layer_dims[0] != 64:
+            raise ValueError("layer_dims must be 64, ..., 6 (8x8 images, 6 classes) and check_layer_dims "
+                             f"64, ..., got {self.layer_dims} and {self.check_layer_dims}")
 
 
 #: Small enough for the tests.
