@@ -6,13 +6,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 # Pinned versions (same numbers, same figure bytes on every machine); `make lock` refreshes them.
-PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
-# What a failed install says (pip's own error, just above it, names the package it could not get).
-PIP_FAILED = rm -f $@; echo "error: pip could not install the dependencies above from the package index \
-($${PIP_INDEX_URL:-https://pypi.org/simple}). Check the network (or set PIP_INDEX_URL to a mirror) and run make again."; exit 1
+PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -c requirements/constraints.txt
+# pip's output goes to a log; a failure is explained from it (what could not be fetched, and
+# whether the index answers) by scripts/pip_failed.py, and nothing is marked installed.
+PIP_LOG := $(VENV)/pip-install.log
+PIP_FAILED = rm -f $@; $(PY) scripts/pip_failed.py $(PIP_LOG); exit 1
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint pytest site serve browser bench reproducible lock clean python-version
+.PHONY: help test lint pytest site serve browser bench reproducible lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -21,16 +22,15 @@ help:  ## list the targets
 # The oldest Python the pinned dependencies run on, read from pyproject.toml (stated once there).
 PY_FLOOR := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
-# Refuse an old interpreter in one line, before anything is installed.
-python-version:
-	@found=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || \
-		{ echo "error: no Python at '$(PYTHON)': install Python >= $(PY_FLOOR), or run make with PYTHON=/path/to/python3"; exit 1; }; \
-	printf '%s\n%s\n' "$(PY_FLOOR)" "$$found" | sort -V -C || \
-		{ echo "error: $(PYTHON) is Python $$found; this project needs Python >= $(PY_FLOOR) (run make with PYTHON=/path/to/python3.11)"; exit 1; }
+# An older interpreter is refused in one line, before anything is installed.
+PY_FOUND = $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)
+PY_OK = $(shell printf '%s\n%s\n' "$(PY_FLOOR)" "$(PY_FOUND)" | sort -V -C && echo yes)
 
-$(PY): | python-version
+$(PY):
+	$(if $(PY_FOUND),,$(error no Python at '$(PYTHON)': install Python >= $(PY_FLOOR), or run make with PYTHON=/path/to/python3))
+	$(if $(PY_OK),,$(error $(PYTHON) is Python $(PY_FOUND); this project needs Python >= $(PY_FLOOR): run make with PYTHON=/path/to/python3.11))
 	@$(PYTHON) -m venv $(VENV) || { echo "could not create $(VENV): install the venv module (Debian/Ubuntu: sudo apt-get install python3-venv)"; exit 1; }
-	@$(PY) -m pip install --disable-pip-version-check -q --upgrade pip || { $(PIP_FAILED); }
+	@$(PY) -m pip install --disable-pip-version-check --upgrade pip >$(PIP_LOG) 2>&1 || { $(PIP_FAILED); }
 
 # Reinstalled only when the dependency lists change. The site needs TensorFlow (its TensorFlow
 # page runs it); the tests need the site's dependencies plus the test tools.
@@ -39,12 +39,12 @@ TEST_EXTRAS := dev,$(SITE_EXTRAS)
 
 $(VENV)/.deps-test: pyproject.toml requirements/constraints.txt | $(PY)
 	@echo "installing the test dependencies into $(VENV) (first run only; TensorFlow is large)"
-	@$(PIP_INSTALL) -e ".[$(TEST_EXTRAS)]" || { $(PIP_FAILED); }
+	@$(PIP_INSTALL) -e ".[$(TEST_EXTRAS)]" >$(PIP_LOG) 2>&1 || { $(PIP_FAILED); }
 	@touch $@ $(VENV)/.deps-site
 
 $(VENV)/.deps-site: pyproject.toml requirements/constraints.txt | $(PY)
 	@echo "installing the website's dependencies into $(VENV) (first run only; TensorFlow is large)"
-	@$(PIP_INSTALL) -e ".[$(SITE_EXTRAS)]" || { $(PIP_FAILED); }
+	@$(PIP_INSTALL) -e ".[$(SITE_EXTRAS)]" >$(PIP_LOG) 2>&1 || { $(PIP_FAILED); }
 	@touch $@
 
 # The browser tests drive Debian's chromium (Playwright never downloads a browser here).
