@@ -33,8 +33,9 @@ $(PY):
 	@$(PY) -m pip install --disable-pip-version-check --upgrade pip >$(PIP_LOG) 2>&1 || { $(PIP_FAILED); }
 
 # Reinstalled only when the dependency lists change. The site needs TensorFlow (its TensorFlow
-# page runs it); the tests need the site's dependencies plus the test tools.
-SITE_EXTRAS := docs,tf
+# page runs it) and Dask (the hyperparameter-search report runs a sweep on it); the tests need
+# the site's dependencies plus the test tools.
+SITE_EXTRAS := docs,tf,sweep
 TEST_EXTRAS := dev,$(SITE_EXTRAS)
 
 $(VENV)/.deps-test: pyproject.toml requirements/constraints.txt | $(PY)
@@ -62,6 +63,7 @@ browser:  ## install chromium for the browser tests (apt-get, as root)
 # ---------------------------------------------------------------- the two commands
 test: $(VENV)/.deps-test browser  ## ruff, workflow checks and the whole pytest suite (Keras and browser included)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/zizmor --offline --no-progress .github/workflows/
 	$(PY) -m pytest

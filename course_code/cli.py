@@ -78,7 +78,8 @@ def _cmd_list(args, parser) -> int:
 
 
 def _cmd_run(args, parser) -> int:
-    from .build import render
+    from . import figures
+    from .build.render import render
 
     try:
         module = experiments.get(args.name)
@@ -95,7 +96,7 @@ def _cmd_run(args, parser) -> int:
         parser.error(f"--out {str(out)!r} cannot be made: {e.strerror}")
     print(f"running {args.name} with seed {seed}: {config}", file=sys.stderr)
     result = module.run(config, rng=np.random.default_rng(seed))
-    report = module.report(result)
+    report = figures.get(args.name).report(result)
     render(args.name, report, out)
     print(json.dumps(report.metrics, indent=2, sort_keys=True))
     print(f"wrote {len(list(out.iterdir()))} files to {out}/", file=sys.stderr)
@@ -114,9 +115,10 @@ def _cmd_build(args, parser) -> int:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     outcomes = build(args.names or None, force=args.force, jobs=args.jobs,
                      out_dir=Path(args.out), cache_dir=Path(args.cache))
-    failed = [o.name for o in outcomes if o.status == "failed"]
-    ran = sum(o.status == "ran" for o in outcomes)
-    print(f"build: {ran} ran, {len(outcomes) - ran - len(failed)} cached, {len(failed)} failed"
+    count = {s: [o.name for o in outcomes if o.status == s] for s in ("ran", "rendered", "cached", "failed")}
+    failed = count["failed"]
+    print(f"build: {len(count['ran'])} ran, {len(count['rendered'])} rendered from a cached result, "
+          f"{len(count['cached'])} cached, {len(failed)} failed"
           + (f" ({', '.join(failed)})" if failed else ""), file=sys.stderr)
     return 1 if failed else 0
 
@@ -131,7 +133,7 @@ def _sweep_progress(result, cached: bool, k: int, n: int) -> None:
 
 
 def _sweep_table(results, shown: int = 20) -> str:
-    from .report import markdown_table
+    from .figures.report import markdown_table
     from .search import best
 
     ranked = sorted(results, key=lambda r: (r.diverged, -(0 if r.diverged else r.val_accuracy),
@@ -148,8 +150,8 @@ def _sweep_table(results, shown: int = 20) -> str:
 
 
 def _cmd_sweep(args, parser) -> int:
+    from .build.sweep import DEFAULT_CACHE, sweep
     from .search import SPACE, coarse_to_fine, make_trials
-    from .sweep import DEFAULT_CACHE, sweep
 
     for flag, value in (("--trials", args.trials), ("--workers", args.workers), ("--rounds", args.rounds)):
         if value is not None and value < 1:
@@ -213,7 +215,7 @@ def make_parser() -> argparse.ArgumentParser:
     bld.add_argument("--force", action="store_true", help="re-run even when cached")
     bld.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     bld.add_argument("--out", default="docs/generated", help=argparse.SUPPRESS)
-    bld.add_argument("--cache", default=".cache/experiments", help=argparse.SUPPRESS)
+    bld.add_argument("--cache", default=".cache", help=argparse.SUPPRESS)
     swp = sub.add_parser("sweep", help="hyperparameter search (learning rate, momentum beta) on Dask",
                          description="Random or grid search over the learning rate and 1 - beta (both on a "
                          "log scale) of a small net on the moons data; trials run on an embedded Dask "

@@ -101,15 +101,6 @@ class FlatMLP:
             out[f"b{l}"] = Wb[:, -1:].copy()
         return out
 
-    def get_grads(self, index: int | None = None) -> dict[str, np.ndarray]:
-        """The last computed gradient as ``dW1, db1, ...`` (copies); of network ``index`` when K."""
-        out = {}
-        for l in range(1, self.L + 1):
-            dWb = self.dWb[l] if index is None else self.dWb[l][index]
-            out[f"dW{l}"] = dWb[:, :-1].copy()
-            out[f"db{l}"] = dWb[:, -1:].copy()
-        return out
-
     # ------------------------------------------------------------------ buffers
     def workspace(self, m: int, keep_prob: float = 1.0) -> Workspace:
         """The (cached) buffers for batches of ``m`` examples."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .losses import cross_entropy_from_logits, l2_cost
-from .network import backward, check_params, forward, param_keys
+from .network import backward, forward, num_layers, param_keys
 
 __all__ = [
     "gradient_check",
@@ -20,8 +20,10 @@ __all__ = [
 
 
 def _param_keys(params) -> list[str]:
-    check_params(params)
-    return param_keys(params)  # W1, b1, ... (gamma{l}, beta{l} for b{l} with batch norm)
+    keys = param_keys(params)  # W1, b1, ... (gamma{l}, beta{l} for b{l} with batch norm)
+    if not keys or num_layers(params) == 0 or set(keys) != set(params):
+        raise ValueError(f"params must hold W1, b1, ... (or gammal, betal), got {sorted(params)}")
+    return keys
 
 
 def params_to_vector(params: dict[str, np.ndarray]) -> np.ndarray:
@@ -114,7 +116,7 @@ def relative_difference(a, b) -> float:
 
 # --8<-- [start:gradient_check]
 def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, masks=None,
-                   backward_fn=backward):
+                   backward_fn=backward, forward_fn=forward):
     """Relative difference between backprop's gradient and the numerical gradient of the cost.
 
     Parameters
@@ -133,9 +135,12 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
     backward_fn : callable
         The backward pass under test (default :func:`course_code.network.backward`);
         pass a deliberately broken one to see the check catch it.
-
-    Batch-normalized layers (``gamma{l}, beta{l}`` in ``params``) are checked in training
-    mode: the batch's own mean and variance, which depend on every parameter below them.
+    forward_fn : callable
+        The forward pass it belongs to, ``forward_fn(X, params, keep_prob=, masks=)`` (default
+        :func:`course_code.network.forward`). For a batch-normalized network pass
+        ``functools.partial(batchnorm_network.forward, training=True)`` and
+        ``batchnorm_network.backward``: training mode, the batch's own mean and variance,
+        which depend on every parameter below them.
 
     Returns
     -------
@@ -149,11 +154,11 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
 
     def cost(theta):  # exact cross-entropy from the logits, plus the L2 term
         p = vector_to_params(theta, params)
-        _, caches = forward(X, p, keep_prob=keep_prob, masks=masks, training=True)
+        _, caches = forward_fn(X, p, keep_prob=keep_prob, masks=masks)
         ZL = caches[-1].linear_activation.Z
         return cross_entropy_from_logits(ZL, Y) + (l2_cost(p, lambd, Y.shape[1]) if lambd else 0.0)
 
-    AL, caches = forward(X, params, keep_prob=keep_prob, masks=masks, training=True)
+    AL, caches = forward_fn(X, params, keep_prob=keep_prob, masks=masks)
     grads = backward_fn(AL, Y, caches, lambd=lambd, keep_prob=keep_prob)
     approx = numerical_gradient(cost, params_to_vector(params), epsilon=epsilon)
     return relative_difference(grads_to_vector(grads, params), approx)

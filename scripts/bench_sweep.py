@@ -20,8 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from course_code.build.sweep import local_cluster, sweep
 from course_code.search import SPACE, Task, random_trials
-from course_code.sweep import local_cluster, sweep
 
 
 def time_sweep(workers: int, trials, task: Task, repeats: int) -> list[float]:

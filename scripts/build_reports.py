@@ -2,10 +2,11 @@
 
 Each report becomes docs/reports/<topic>.ipynb with its outputs, which mkdocs-jupyter then
 renders (without executing it again). Executing is cached under .cache/reports/: the key
-hashes the report's source, the provenance of every generated experiment (which holds the
-experiments' own cache keys: config, seed, code hash, library versions), the source of the
-``course_code`` package and the versions of the libraries the kernel uses. An unchanged
-report is copied from the cache in milliseconds; any change re-executes it.
+hashes the report's source, the source of the ``course_code`` modules it uses (what it
+imports, and the experiments and figures it asks for by name, with everything they import),
+the published metrics and provenance of those experiments, and the versions of Python and
+of the libraries the kernel uses. An unchanged report is copied from the cache in
+milliseconds; a change to what it uses re-executes it, and only it.
 
 A cell that raises fails the build (the error is printed with the report's name).
 
@@ -27,11 +28,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from importlib import metadata
 from pathlib import Path
 
+from course_code.build.cache import code_hash, imported_modules
+from course_code.build.publish import GENERATED as GENERATED_REL
+from course_code.build.runner import NATIVE_LOG  # TensorFlow's native log lines
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "docs" / "reports"
-GENERATED = ROOT / "docs" / "generated"
-PACKAGE = ROOT / "course_code"
+GENERATED = ROOT / GENERATED_REL
 CACHE = ROOT / ".cache" / "reports"
+KEEP = 4  # executed versions kept per report
 LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat")
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
               "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -44,26 +49,32 @@ def _version(name: str) -> str:
         return "absent"
 
 
+BY_NAME = re.compile(r"""\b(experiments|figures)\.get\(\s*["'](\w+)["']\s*\)""")
+
+
+def used_modules(source: Path) -> tuple[list[str], list[str]]:
+    """The ``course_code`` modules a report imports or asks for by name, and the topics it names."""
+    text = source.read_text(encoding="utf-8")
+    modules = sorted(m for m in imported_modules(text) if m.startswith("course_code"))
+    named = BY_NAME.findall(text)
+    topics = sorted({name for _, name in named})
+    return modules + [f"course_code.{kind}.{name}" for kind, name in sorted(set(named))], topics
+
+
 def cache_key(source: Path) -> str:
     """Hash of everything a report's outputs depend on."""
+    modules, topics = used_modules(source)
     h = hashlib.sha256()
     h.update(b"report\0" + source.read_bytes())
-    for prov in sorted(GENERATED.glob("*/provenance.json")):
-        h.update(str(prov.relative_to(GENERATED)).encode() + b"\0" + prov.read_bytes())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+    h.update(code_hash(*modules).encode())
+    for topic in topics:
+        for name in ("metrics.json", "provenance.json"):
+            path = GENERATED / topic / name
+            h.update(f"{topic}/{name}\0".encode() + (path.read_bytes() if path.is_file() else b"missing"))
     h.update(sys.version.encode())
     for lib in LIBRARIES:
         h.update(f"{lib}={_version(lib)}".encode())
     return h.hexdigest()[:24]
-
-
-# Lines that TensorFlow's C++ runtime writes to the process's stderr (glog/absl format:
-# "I0000 00:00:1795581938.436254   22663 port.cc:153] ..."), which the kernel captures into
-# the cell's output: they carry a timestamp and a thread id, and say nothing to a learner.
-NATIVE_LOG = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*"
-                        r"|WARNING: All log messages before absl::InitializeLog\(\) is called .*)\n?",
-                        re.MULTILINE)
 
 
 def _without_native_logs(output):
@@ -122,7 +133,9 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
 def _run_one(source: Path, cached: Path, timeout: int) -> float:
     start = time.perf_counter()
     data = execute(source, timeout)
-    for stale in CACHE.glob(f"{source.stem}-*.ipynb"):
+    # Keep the few most recent executions of this report: undoing an edit finds its old one.
+    older = sorted(CACHE.glob(f"{source.stem}-*.ipynb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in older[KEEP - 1:]:
         stale.unlink()
     _write_if_changed(cached, data)
     _write_if_changed(source.with_suffix(".ipynb"), data)

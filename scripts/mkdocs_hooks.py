@@ -42,9 +42,10 @@ from mkdocs.exceptions import PluginError
 from site_css import prune_css
 from site_math import MATH_ELEMENT, MATH_FONT_TARGET, TAG, render_math, subset_math_font
 
+from course_code.build.publish import topic_run_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
-CACHE = ROOT / ".cache" / "experiments"  # course_code.build's default cache
 REPORTS = ROOT / "docs" / "reports"
 
 # Key segments may hold letters, digits, _, -, / and parentheses (e.g. readings.per_epoch/late).
@@ -126,13 +127,12 @@ def _short(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _run_time(name: str, key: str | None) -> str:
+def _run_time(name: str) -> str:
     """The " · ran in 1.2 s" part of a provenance line, from the cache entry that produced
     the files (the run time is a measurement, kept out of docs/generated so that two builds
     publish identical files), or "" when unknown."""
-    try:
-        seconds = json.loads((CACHE / name / str(key) / "timing.json").read_text())["seconds"]
-    except (OSError, ValueError, KeyError):
+    seconds = topic_run_seconds(name, ROOT)
+    if seconds is None:
         return ""
     return f' · <span class="run-time" data-search-exclude>ran in {float(seconds):g} s</span>'
 
@@ -144,7 +144,7 @@ def provenance_html(name: str) -> str:
     numpy = p.get("versions", {}).get("numpy", "?")
     return (f'<p class="provenance">Produced by <code>python -m course_code run {html.escape(name)}</code>'
             f' · seed {p["seed"]} · code <code title="{html.escape(p["code"])}">{p["code"][:8]}</code>'
-            f'{_run_time(name, p.get("key"))} · NumPy {html.escape(numpy)}<br>'
+            f'{_run_time(name)} · NumPy {html.escape(numpy)}<br>'
             f'<span class="provenance-config">config: {html.escape(config)}</span></p>')
 
 

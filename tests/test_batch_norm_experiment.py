@@ -5,8 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from course_code.experiments import _batch_norm_report as rep
 from course_code.experiments import batch_norm as exp
+from course_code.figures import batch_norm as batch_norm_fig
 
 SHORT = exp.Config(layer_dims=(2, 12, 12, 12, 12, 12, 1), learning_rates=(0.3, 3.0, 1000.0), num_epochs=60,
                    record_every=5, n_seeds=2, curve_rate=0.3, track_every=20, tracked_layers=(2, 5))
@@ -18,15 +18,15 @@ def short():
 
 
 def test_batch_norm_trains_at_a_rate_where_the_plain_network_fails(short):
-    good = rep.largest_good_rate(short)
+    good = batch_norm_fig.largest_good_rate(short)
     assert good.shape == (2, 2)
     assert np.all(good[1] == 3.0) and np.all(good[0] == 0.3)  # [plain, bn] x seeds
     # at the huge rate nobody trains: each run diverges (nan/inf, recorded, not raised) or stalls
-    assert not rep.trained(short)[:, 2].any()
-    assert (short.diverged | rep.stalled(short))[:, 2].all() and short.diverged.any()
+    assert not batch_norm_fig.trained(short)[:, 2].any()
+    assert (short.diverged | batch_norm_fig.stalled(short))[:, 2].all() and short.diverged.any()
     np.testing.assert_array_equal(np.isnan(short.test_accuracy), short.diverged)
     assert np.all(np.isnan(short.costs[short.diverged]))
-    claims = rep.metrics(short)["claims"]
+    claims = batch_norm_fig.metrics(short)["claims"]
     assert claims["bn_tolerates_larger_rates"] and claims["plain_fails_at_some_rate"]
     assert claims["bn_fails_at_some_rate"]
 
@@ -42,7 +42,7 @@ def test_batch_norm_ends_lower_and_keeps_its_relu_inputs_steady(short):
         assert np.all(np.diff(band, axis=2) >= 0)  # percentiles in order
     # In training mode the normalized layer's ReLU inputs start as mean 0, variance 1.
     assert abs(short.bands["bn"][0, :, 2]).max() < 0.5
-    m = rep.metrics(short)
+    m = batch_norm_fig.metrics(short)
     assert m["bn"]["band_width_change_max"] < m["plain"]["band_width_change_max"]
     # Batch norm makes the loss blind to the scale of W, so gradient steps only grow it: more at larger rates.
     growth = short.weight_growth[1]
@@ -52,7 +52,7 @@ def test_batch_norm_ends_lower_and_keeps_its_relu_inputs_steady(short):
 
 
 def test_tables_show_headline_and_seed_range_and_name_divergence(short):
-    tables = exp.report(short).tables
+    tables = batch_norm_fig.report(short).tables
     assert set(tables) == {"accuracy", "cost", "tolerance"}
     assert "diverged" in tables["accuracy"] and "mean (range)" in tables["accuracy"]
     assert tables["accuracy"].count("\n") == 2 + len(SHORT.learning_rates)
@@ -60,9 +60,9 @@ def test_tables_show_headline_and_seed_range_and_name_divergence(short):
 
 def test_cells_and_trained_mask():
     div = np.array([True, False, False])
-    assert rep._cell(np.array([np.nan, 0.9, 0.8]), div, True) == "diverged"
-    assert rep._cell(np.array([np.nan, 0.9, 0.8]), div, False) == "0.850 (0.800–0.900), 1 diverged"
-    assert rep._cell(np.array([np.nan, np.nan]), np.array([True, True]), False) == "all 2 diverged"
+    assert batch_norm_fig._cell(np.array([np.nan, 0.9, 0.8]), div, True) == "diverged"
+    assert batch_norm_fig._cell(np.array([np.nan, 0.9, 0.8]), div, False) == "0.850 (0.800–0.900), 1 diverged"
+    assert batch_norm_fig._cell(np.array([np.nan, np.nan]), np.array([True, True]), False) == "all 2 diverged"
 
 
 def test_bad_config_is_named():

@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from course_code import build as B
+from course_code import experiments
+from course_code.build import cache, codec, publish, render, runner
 from course_code.cli import main, parse_overrides
 from course_code.experiments import initialization
 
@@ -20,9 +22,14 @@ TINY = {"initialization": initialization.TINY}
 
 def _build(tmp_path, **kw):
     lines = []
-    outcomes = B.build(["initialization"], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+    outcomes = runner.build(["initialization"], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
                        configs=kw.pop("configs", TINY), jobs=1, progress=lines.append, **kw)
     return outcomes, lines
+
+
+def _entries(tmp_path, kind: str) -> list[Path]:
+    folder = tmp_path / "cache" / kind / "initialization"
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.exists() else []
 
 
 def test_second_build_runs_nothing_and_rewrites_nothing(tmp_path):
@@ -39,10 +46,24 @@ def test_second_build_runs_nothing_and_rewrites_nothing(tmp_path):
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["config"]["num_iterations"] == initialization.TINY.num_iterations
     assert prov["seed"] == initialization.SEED and len(prov["code"]) == 64
-    assert {"numpy", "matplotlib", "python"} <= set(prov["versions"]) and "seconds" not in prov
-    # The run time stays in the cache entry: published files do not depend on the clock.
-    entry = tmp_path / "cache" / "initialization" / prov["key"]
-    assert B.run_seconds(entry) >= 0 and "timing.json" not in files
+    assert {"numpy", "python"} <= set(prov["versions"]) and "seconds" not in prov
+    # The run time stays in the results cache: published files do not depend on the clock.
+    (entry,) = _entries(tmp_path, "results")
+    assert entry.name == prov["key"] and "timing.json" not in files
+    assert cache.run_seconds(cache.Entry(entry)) >= 0
+
+
+def test_the_result_cache_holds_data_only(tmp_path):
+    _build(tmp_path)
+    (entry,) = _entries(tmp_path, "results")
+    assert sorted(p.name for p in entry.iterdir()) == ["arrays.npz", "manifest.json", "result.json",
+                                                      "timing.json"]
+    with np.load(entry / "arrays.npz", allow_pickle=False) as npz:  # no pickled object inside
+        assert npz.files
+    loaded = cache.load_result(cache.Entry(entry))
+    fresh = initialization.run(initialization.TINY, rng=np.random.default_rng(initialization.SEED))
+    assert type(loaded) is type(fresh) and loaded.config == fresh.config
+    np.testing.assert_array_equal(loaded.runs["he"].costs, fresh.runs["he"].costs)
 
 
 def test_changed_config_or_force_reruns(tmp_path):
@@ -52,7 +73,88 @@ def test_changed_config_or_force_reruns(tmp_path):
     assert changed.status == "ran"
     (forced,), _ = _build(tmp_path, force=True)
     assert forced.status == "ran"
-    assert len(list((tmp_path / "cache" / "initialization").iterdir())) == 2
+    assert len(_entries(tmp_path, "results")) == 2
+
+
+def _edited(modules: str, real=cache.code_hash):
+    """A ``code_hash`` as if the source of ``modules`` had changed."""
+    def code_hash(*names, **kw):
+        return real(*names, **kw) + ("-edited" if modules in names else "")
+    return code_hash
+
+
+def test_a_figure_edit_renders_again_and_trains_nothing(tmp_path, monkeypatch):
+    _build(tmp_path)
+    (result_entry,) = _entries(tmp_path, "results")
+    stamp = result_entry.stat().st_mtime_ns
+    monkeypatch.setattr(cache, "code_hash", _edited("course_code.figures.initialization"))
+    monkeypatch.setattr(initialization, "run", lambda *a, **k: pytest.fail("the experiment ran again"))
+    (outcome,), lines = _build(tmp_path)
+    assert outcome.status == "rendered", lines
+    assert _entries(tmp_path, "results") == [result_entry] and result_entry.stat().st_mtime_ns == stamp
+    assert len(_entries(tmp_path, "rendered")) == 2  # the old rendering and the new one
+
+
+def test_a_math_edit_reruns_exactly_the_experiments_that_import_it(tmp_path):
+    """Edit optimizers.py in a copy of the package: the result keys of the experiments that import
+    it (directly or not) change, and only those."""
+    root = tmp_path / "course_code"
+    shutil.copytree(cache.PACKAGE_DIR, root, ignore=shutil.ignore_patterns("__pycache__"))
+    names = experiments.names()
+    before = {n: cache.code_hash(f"course_code.experiments.{n}", root=root) for n in names}
+    importers = {n for n in names if root / "optimizers.py" in
+                 cache.code_files(f"course_code.experiments.{n}", root=root)}
+    (root / "optimizers.py").write_text((root / "optimizers.py").read_text() + "\n# edit\n")
+    after = {n: cache.code_hash(f"course_code.experiments.{n}", root=root) for n in names}
+    assert {n for n in names if before[n] != after[n]} == importers
+    assert "optimization" in importers and "gradient_checking" not in importers
+    (root / "figures" / "optimization.py").write_text("# a figure edit\n")
+    assert {n: cache.code_hash(f"course_code.experiments.{n}", root=root) for n in names} == after
+
+
+@pytest.mark.parametrize("damage", ["truncated arrays", "edited json", "wrong shape", "missing file",
+                                    "edited figure"])
+def test_a_corrupted_entry_is_reported_discarded_and_rebuilt(tmp_path, damage):
+    _build(tmp_path)
+    published = {p.name: p.read_bytes() for p in (tmp_path / "out" / "initialization").iterdir()}
+    (results,), (rendered,) = _entries(tmp_path, "results"), _entries(tmp_path, "rendered")
+    if damage == "truncated arrays":
+        data = (results / "arrays.npz").read_bytes()
+        (results / "arrays.npz").write_bytes(data[: len(data) // 2])
+    elif damage == "edited json":
+        text = (results / "result.json").read_text()
+        (results / "result.json").write_text(text.replace("0.01", "0.02", 1))
+    elif damage == "wrong shape":
+        tree = json.loads((results / "result.json").read_text())
+        with np.load(results / "arrays.npz") as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        arrays["a0"] = arrays["a0"][:1]
+        np.savez(results / "arrays.npz", **arrays)
+        (results / "result.json").write_text(json.dumps(tree))
+    elif damage == "missing file":
+        (results / "result.json").unlink()
+    else:
+        (rendered / "metrics.json").write_text("{}")
+    if damage != "edited figure":  # a damaged Result is noticed when it is needed: at the next render
+        shutil.rmtree(rendered)
+    (outcome,), lines = _build(tmp_path)
+    damaged = rendered if damage == "edited figure" else results
+    assert any(f"discarding the corrupted cache entry {damaged}" in line for line in lines), lines
+    assert outcome.status == ("rendered" if damage == "edited figure" else "ran")
+    republished = {p.name: p.read_bytes() for p in (tmp_path / "out" / "initialization").iterdir()}
+    assert republished == published  # the same numbers as before the damage
+    for entry in (*_entries(tmp_path, "results"), *_entries(tmp_path, "rendered")):
+        assert cache.Entry(entry).problem() is None
+
+
+def test_the_codec_refuses_classes_outside_the_package(tmp_path):
+    tree = {"$class": "subprocess:Popen", "fields": {"args": "true"}}
+    (tmp_path / "result.json").write_text(json.dumps(tree))
+    np.savez(tmp_path / "arrays.npz")
+    with pytest.raises(codec.CorruptEntry, match="not one of course_code's"):
+        codec.load(tmp_path)
+    with pytest.raises(TypeError, match="without pickle"):
+        codec.encode({"f": lambda: 0}, {})
 
 
 def test_two_cold_builds_publish_byte_identical_files(tmp_path):
@@ -65,19 +167,16 @@ def test_two_cold_builds_publish_byte_identical_files(tmp_path):
     assert all(b"<dc:date>" not in data for name, data in first.items() if name.endswith(".svg"))
 
 
-def test_code_hash_follows_imports(tmp_path):
-    files = {p.name for p in B.code_files("course_code.experiments.initialization")}
-    assert {"initialization.py", "training.py", "engine.py", "optimizers.py", "datasets.py",
-            "plotting.py"} <= files
+def test_the_result_key_follows_the_computing_code_only():
+    files = {p.relative_to(cache.PACKAGE_DIR).as_posix()
+             for p in cache.code_files("course_code.experiments.initialization")}
+    assert {"experiments/initialization.py", "training.py", "engine.py", "optimizers.py",
+            "datasets.py"} <= files
+    assert not any(f.startswith(("figures/", "build/")) or f == "cli.py" for f in files), files
     assert "tf_intro.py" not in files and "gradient_check.py" not in files
-    # Edit a copy of the package: the hash changes when an imported module changes, only then.
-    root = tmp_path / "course_code"
-    shutil.copytree(B.PACKAGE_DIR, root, ignore=shutil.ignore_patterns("__pycache__"))
-    before = B.code_hash("course_code.experiments.initialization", root)
-    (root / "gradient_check.py").write_text((root / "gradient_check.py").read_text() + "\n# edit\n")
-    assert B.code_hash("course_code.experiments.initialization", root) == before
-    (root / "engine.py").write_text((root / "engine.py").read_text() + "\n# edit\n")
-    assert B.code_hash("course_code.experiments.initialization", root) != before
+    rendered = {p.relative_to(cache.PACKAGE_DIR).as_posix()
+                for p in cache.code_files("course_code.figures.initialization", "course_code.build.render")}
+    assert {"figures/initialization.py", "figures/plotting.py", "build/render.py"} | files <= rendered
 
 
 def test_a_failing_experiment_is_reported_and_caches_nothing(tmp_path, monkeypatch):
@@ -89,8 +188,7 @@ def test_a_failing_experiment_is_reported_and_caches_nothing(tmp_path, monkeypat
     assert outcome.status == "failed"
     assert "ValueError" in outcome.error and "-1.0" in outcome.error
     assert any("Traceback" in line for line in lines)
-    cache = tmp_path / "cache" / "initialization"
-    assert not [p for p in cache.iterdir() if not p.name.startswith(".")] if cache.exists() else True
+    assert not _entries(tmp_path, "results") and not _entries(tmp_path, "rendered")
     assert not (tmp_path / "out" / "initialization").exists()
 
 
@@ -101,9 +199,9 @@ def test_publish_is_atomic_and_removes_stale_files(tmp_path):
     target.mkdir()
     (target / "a.svg").write_text("old")
     (target / "stale.svg").write_text("gone")
-    assert B.publish(entry, target) == 1
+    assert publish.publish(cache.Entry(entry), target) == 1
     assert (target / "a.svg").read_text() == "new" and not (target / "stale.svg").exists()
-    assert B.publish(entry, target) == 0
+    assert publish.publish(cache.Entry(entry), target) == 0
     assert not list(target.glob(".*tmp"))
 
 
@@ -115,21 +213,21 @@ def test_killed_build_leaves_no_half_written_file(tmp_path):
         "build.build(['initialization'], out_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),\n"
         "            configs={'initialization': e.Config(n_seeds=3)}, jobs=1)\n"
     )
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    proc = subprocess.Popen([sys.executable, "-c", script, str(out), str(cache)],
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out), str(cache_dir)],
                             stderr=subprocess.PIPE, text=True)
-    assert "running" in proc.stderr.readline()  # it has started the experiment
+    assert "building" in proc.stderr.readline()  # it has started the experiment
     time.sleep(0.5)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
     assert not out.exists() or not any(out.rglob("*"))  # nothing published
-    folder = cache / "initialization"
-    leftovers = list(folder.iterdir()) if folder.exists() else []
+    leftovers = [p for kind in ("results", "rendered")
+                 for p in (cache_dir / kind / "initialization").glob("*")]
     assert all(p.name.startswith(".partial-") for p in leftovers)  # no entry that looks complete
     (outcome,), _ = _build(tmp_path)  # the next build cleans up and succeeds
     assert outcome.status == "ran"
-    assert not list((cache / "initialization").glob(".partial-*"))
+    assert not list(cache_dir.glob("*/initialization/.partial-*"))
 
 
 def test_cli_rejects_bad_names_keys_and_values(capsys):
@@ -167,7 +265,7 @@ def test_cli_run_writes_outputs(tmp_path, capsys):
 
 
 def test_module_entry_point():
-    env = {**os.environ, "PYTHONPATH": str(Path(B.PACKAGE_DIR).parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(cache.PACKAGE_DIR).parent)}
     proc = subprocess.run([sys.executable, "-m", "course_code", "list"], capture_output=True, text=True,
                           env=env, check=False)
     assert proc.returncode == 0 and "initialization" in proc.stdout
@@ -177,38 +275,38 @@ def test_module_entry_point():
 
 
 def test_expected_seconds_reads_the_newest_entry(tmp_path):
-    assert B.expected_seconds("initialization", tmp_path, default=7.0) == 7.0
+    assert runner.expected_seconds("initialization", tmp_path) == initialization.EXPECTED_SECONDS
     for i, (key, seconds) in enumerate([("old", 30.0), ("new", 12.5)]):
-        entry = tmp_path / "initialization" / key
+        entry = tmp_path / "results" / "initialization" / key
         entry.mkdir(parents=True)
         (entry / "timing.json").write_text(json.dumps({"seconds": seconds}))
         os.utime(entry / "timing.json", (1000 + i, 1000 + i))
-    assert B.expected_seconds("initialization", tmp_path) == 12.5
+    assert runner.expected_seconds("initialization", tmp_path) == 12.5
 
 
 def test_render_writes_the_data_files(tmp_path):
     import numpy as np
 
-    from course_code.report import Report
+    from course_code.figures.report import Report
 
-    B.render("demo", Report(data={"grid": {"x": np.linspace(0, 1, 3)}, "empty": []}), tmp_path)
+    render.render("demo", Report(data={"grid": {"x": np.linspace(0, 1, 3)}, "empty": []}), tmp_path)
     assert (tmp_path / "grid.json").read_text() == '{"x":[0.0,0.5,1.0]}\n'
     assert json.loads((tmp_path / "empty.json").read_text()) == []
     assert json.loads((tmp_path / "metrics.json").read_text()) == {}
 
 
 def test_render_draws_the_thumbnail_as_a_small_png_in_both_themes(tmp_path):
-    from course_code.report import FigureSpec, Report
+    from course_code.figures.report import FigureSpec, Report
 
     def draw(fig):
         fig.subplots().plot([0, 1, 2], [2, 0, 1])
 
     specs = {"costs": FigureSpec(draw, (6.0, 3.0), "a line"), "other": FigureSpec(draw, (6.0, 3.0), "x")}
-    B.render("demo", Report(specs, thumbnail="costs"), tmp_path)
+    render.render("demo", Report(specs, thumbnail="costs"), tmp_path)
     light, dark = tmp_path / "costs-thumb.png", tmp_path / "costs-thumb-dark.png"
     assert light.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and light.read_bytes() != dark.read_bytes()
     width = int.from_bytes(light.read_bytes()[16:20], "big")  # the IHDR chunk
-    assert width == B.THUMB_WIDTH
+    assert width == render.THUMB_WIDTH
     assert light.read_bytes()[25] == 3  # IHDR colour type 3: a palette image, small
     assert not (tmp_path / "other-thumb.png").exists()
 
@@ -219,14 +317,14 @@ def test_rasterized_parts_of_svg_figures_are_palette_images(tmp_path):
 
     import numpy as np
 
-    from course_code.report import FigureSpec, Report
+    from course_code.figures.report import FigureSpec, Report
 
     def draw(fig):
         ax = fig.subplots()
         ax.imshow(np.linspace(0, 1, 400).reshape(20, 20), rasterized=True)
         ax.plot([0, 19], [0, 19])
 
-    B.render("demo", Report({"shade": FigureSpec(draw, (4.0, 4.0), "a gradient")}), tmp_path)
+    render.render("demo", Report({"shade": FigureSpec(draw, (4.0, 4.0), "a gradient")}), tmp_path)
     svg = (tmp_path / "shade.svg").read_bytes()
     images = re.findall(rb"data:image/png;base64,([A-Za-z0-9+/=\n]+)", svg)
     assert images, "the figure should embed its rasterized image"

@@ -1,15 +1,22 @@
 """Every registered experiment on its tiny config: types, shapes, determinism, no file I/O."""
 
 import builtins
+import contextlib
 import dataclasses
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from course_code import experiments
-from course_code.report import FigureSpec, Report
+from course_code import experiments, figures
+from course_code.figures.report import FigureSpec, Report
 
 NAMES = experiments.names()
+TMP = os.path.abspath(tempfile.gettempdir())
 
 
 def _skip_without_tensorflow(module):
@@ -33,23 +40,69 @@ def _leaves(value, path="result"):
         yield path, value
 
 
-@pytest.fixture
-def no_writes(monkeypatch):
-    """Fail any attempt to open a file for writing while the experiment runs."""
-    real_open = builtins.open
+@contextlib.contextmanager
+def no_writes(allowed: str = TMP):
+    """Fail any attempt to write a file inside the block.
 
-    def guarded(file, mode="r", *args, **kwargs):
+    Guards ``open``/``io.open`` (any mode that writes), ``os.open`` with a writing flag and
+    ``Path.write_text``/``write_bytes``/``open``/``mkdir``/``touch``, everywhere except on
+    /dev/null (subprocess opens it) and under ``allowed``, the system's temporary folder by
+    default (TensorFlow's AutoGraph compiles functions through temporary files). Libraries are
+    imported before the block: what they write when first imported (a config folder) is theirs.
+    """
+    real_open, real_os_open, real_path_open = builtins.open, os.open, Path.open
+
+    def check(what) -> None:
+        if isinstance(what, int):  # a file descriptor: checked when it was opened
+            return
+        path = os.path.abspath(os.fspath(what))
+        if path != os.devnull and os.path.commonpath([path, allowed]) != allowed:
+            raise AssertionError(f"experiment tried to write {what!r}")
+
+    def guarded_open(file, mode="r", *args, **kwargs):
         if any(c in mode for c in "wax+"):
-            raise AssertionError(f"experiment tried to write {file!r}")
+            check(file)
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", guarded)
+    def guarded_os_open(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC):
+            check(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def guarded_path_open(self, mode="r", *args, **kwargs):
+        if any(c in mode for c in "wax+"):
+            check(self)
+        return real_path_open(self, mode, *args, **kwargs)
+
+    def guard(method):
+        def guarded(self, *args, **kwargs):
+            check(self)
+            return method(self, *args, **kwargs)
+        return guarded
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(builtins, "open", guarded_open)
+        mp.setattr(io, "open", guarded_open)
+        mp.setattr(os, "open", guarded_os_open)
+        mp.setattr(Path, "open", guarded_path_open)
+        for name in ("write_text", "write_bytes", "mkdir", "touch"):
+            mp.setattr(Path, name, guard(getattr(Path, name)))
+        yield
 
 
-def test_registry_lists_the_topics():
-    assert NAMES[0] == "initialization"
-    with pytest.raises(KeyError, match="valid names"):
-        experiments.get("initialisation")
+def test_the_no_writes_guard_catches_every_way_to_write(tmp_path):
+    allowed = str(tmp_path / "allowed")
+    for write in (lambda: open(tmp_path / "a", "w"), lambda: io.open(tmp_path / "b", "wb"),  # noqa: UP020
+                  lambda: (tmp_path / "c").write_text("x"), lambda: (tmp_path / "d").write_bytes(b"x"),
+                  lambda: (tmp_path / "e").open("a"), lambda: (tmp_path / "g").mkdir(),
+                  lambda: os.open(tmp_path / "f", os.O_CREAT | os.O_WRONLY)):
+        with no_writes(allowed), pytest.raises(AssertionError, match="tried to write"):
+            write()
+    assert not list(tmp_path.iterdir())
+    with no_writes(allowed):
+        (tmp_path / "read").parent.exists()  # reading stays allowed
+        Path(allowed).mkdir()
+    assert Path(allowed).is_dir()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -63,17 +116,18 @@ def test_contract(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_tiny_run_is_deterministic_and_pure(name, no_writes):
+def test_tiny_run_is_deterministic_and_pure(name):
     module = experiments.get(name)
     _skip_without_tensorflow(module)
-    a = module.run(module.TINY, rng=np.random.default_rng(3))
-    b = module.run(module.TINY, rng=np.random.default_rng(3))
+    with no_writes():
+        a = module.run(module.TINY, rng=np.random.default_rng(3))
+        b = module.run(module.TINY, rng=np.random.default_rng(3))
     assert dataclasses.is_dataclass(a) and type(a) is type(b)
     la, lb = list(_leaves(a)), list(_leaves(b))
     assert [p for p, _ in la] == [p for p, _ in lb] and la
     for (path, x), (_, y) in zip(la, lb, strict=True):
         assert np.array_equal(x, y, equal_nan=True), f"{path} differs between identical seeds"
-    report = module.report(a)
+    report = figures.get(name).report(a)
     assert isinstance(report, Report) and report.figures and report.tables
     for fig in report.figures.values():
         assert isinstance(fig, FigureSpec) and fig.alt and len(fig.size) == 2
@@ -85,11 +139,11 @@ def test_tiny_run_is_deterministic_and_pure(name, no_writes):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_figures_draw(name, tmp_path):
-    from course_code.build import render
+    from course_code.build.render import render
 
     module = experiments.get(name)
     _skip_without_tensorflow(module)
-    report = module.report(module.run(module.TINY, rng=np.random.default_rng(0)))
+    report = figures.get(name).report(module.run(module.TINY, rng=np.random.default_rng(0)))
     render(name, report, tmp_path)
     for fig in report.figures:
         for suffix in ("", "-dark"):
@@ -107,8 +161,27 @@ def test_report_rejects_clashing_names():
 
 
 def test_markdown_table_escapes_pipes_everywhere():
-    from course_code.report import markdown_table
+    from course_code.figures.report import markdown_table
 
     table = markdown_table(["|a - b|", "n"], [["x|y", 1]])
     assert table.splitlines()[0] == "| \\|a - b\\| | n |"
     assert "x\\|y" in table
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_result_read_back_from_the_cache_is_the_same(name, tmp_path):
+    """Through .npz + JSON and back: the same arrays, types and key order, the same report."""
+    from course_code.build import codec
+
+    module = experiments.get(name)
+    _skip_without_tensorflow(module)
+    result = module.run(module.TINY, rng=np.random.default_rng(5))
+    codec.dump(result, tmp_path)
+    loaded = codec.load(tmp_path)
+    original, again = list(_leaves(result)), list(_leaves(loaded))
+    assert [p for p, _ in original] == [p for p, _ in again]  # same structure, same dict order
+    for (path, x), (_, y) in zip(original, again, strict=True):
+        assert type(x) is type(y) and np.array_equal(x, y, equal_nan=True), path
+    a, b = figures.get(name).report(result), figures.get(name).report(loaded)
+    assert a.metrics == b.metrics and a.tables == b.tables
+    assert json.dumps(a.data, default=str) == json.dumps(b.data, default=str)

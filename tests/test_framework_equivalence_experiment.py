@@ -7,6 +7,7 @@ pytest.importorskip("tensorflow")
 
 from course_code import keras_compat as kc
 from course_code.experiments import framework_equivalence as fe
+from course_code.figures import framework_equivalence as framework_equivalence_fig
 from course_code.optimizers import momentum
 
 pytestmark = pytest.mark.keras
@@ -21,7 +22,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def metrics(result):
-    return fe.report(result).metrics
+    return framework_equivalence_fig.report(result).metrics
 
 
 def test_shapes(result):
@@ -81,7 +82,7 @@ def test_stacked_seeds_equal_separate_runs():
 
 
 def test_table_lists_calls(result):
-    table = fe.report(result).tables["equivalence"]
+    table = framework_equivalence_fig.report(result).tables["equivalence"]
     assert "`SGD(learning_rate=0.005, momentum=0.9)`" in table
     assert "decay_steps=15" in table  # staircase: T = 3 epochs of 5 steps
     assert table.count("| yes |") == len(fe.OPTIMIZERS + fe.SCHEDULES)

@@ -1,9 +1,12 @@
 """Tier 1 for batch normalization in the whole network: the checker's vector layout and what it catches."""
 
+import functools
+
 import numpy as np
 import pytest
 
 from course_code.batchnorm import batchnorm_backward
+from course_code.batchnorm_network import backward, forward, with_batchnorm
 from course_code.gradient_check import (
     gradient_check,
     grads_to_vector,
@@ -11,7 +14,8 @@ from course_code.gradient_check import (
     vector_to_params,
 )
 from course_code.initializers import initialize_parameters
-from course_code.network import backward, forward, with_batchnorm
+
+BN = {"forward_fn": functools.partial(forward, training=True), "backward_fn": backward}
 
 
 def _bn_problem(seed, dims=(4, 8, 6, 5, 4, 3, 1), m=16):
@@ -29,7 +33,7 @@ def _bn_problem(seed, dims=(4, 8, 6, 5, 4, 3, 1), m=16):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_whole_batchnorm_network_matches_centred_differences(seed):
     params, X, Y = _bn_problem(seed)
-    assert gradient_check(params, X, Y, epsilon=1e-6) < 1e-7
+    assert gradient_check(params, X, Y, epsilon=1e-6, **BN) < 1e-7
 
 
 def test_vector_layout_puts_gamma_and_beta_in_place_of_b():
@@ -54,8 +58,9 @@ def test_treating_the_batch_statistics_as_constants_is_caught():
                  for c in caches]
         return backward(AL, Y, wrong, **kw)
 
-    assert gradient_check(params, X, Y, epsilon=1e-6, backward_fn=constant_statistics) > 1e-2
-    assert gradient_check(params, X, Y, epsilon=1e-6) < 1e-7
+    wrong = {**BN, "backward_fn": constant_statistics}
+    assert gradient_check(params, X, Y, epsilon=1e-6, **wrong) > 1e-2
+    assert gradient_check(params, X, Y, epsilon=1e-6, **BN) < 1e-7
 
 
 def test_a_wrong_dgamma_is_caught():
@@ -65,7 +70,7 @@ def test_a_wrong_dgamma_is_caught():
         g = backward(AL, Y, caches, **kw)
         return {**g, "dgamma3": 2 * g["dgamma3"]}
 
-    assert gradient_check(params, X, Y, epsilon=1e-6, backward_fn=doubled_dgamma) > 1e-3
+    assert gradient_check(params, X, Y, epsilon=1e-6, **{**BN, "backward_fn": doubled_dgamma}) > 1e-3
 
 
 def test_batchnorm_backward_rejects_a_wrong_shape(rng):

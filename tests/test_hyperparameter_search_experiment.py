@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from course_code.experiments import hyperparameter_search as exp
+from course_code.figures import hyperparameter_search as hyperparameter_search_fig
 from course_code.search import grid_trials, random_trials, run_trial
 
 CFG = dataclasses.replace(exp.TINY, max_grid=4, n_seeds=3, refine_rounds=3, refine_budget=8)
@@ -55,12 +56,12 @@ def test_coarse_to_fine_boxes_nest(result):
 
 
 def test_claims_follow_the_counts(result):
-    report = exp.report(result)
+    report = hyperparameter_search_fig.report(result)
     m = report.metrics
     assert 0 <= m["random_fewer_count"] <= m["random_reached_count"] <= CFG.n_seeds
     assert m["random_fewer_all_seeds"] == (m["random_fewer_count"] == CFG.n_seeds)
     assert not m["random_wins"] or (m["random_fewer_mean"] and 2 * m["random_fewer_count"] > CFG.n_seeds)
-    grid_n, _, fewer = exp.race(result, result.target)
+    grid_n, _, fewer = hyperparameter_search_fig.race(result, result.target)
     assert grid_n == m["grid_trials_to_target"] and fewer.sum() == m["random_fewer_count"]
     if m["grid_reached"]:
         assert result.grid_best[list(result.budgets).index(grid_n)] >= m["target"]

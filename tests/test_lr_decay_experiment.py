@@ -5,8 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from course_code.experiments import _course_decay as course
 from course_code.experiments import lr_decay as exp
+from course_code.figures import lr_decay as lr_decay_fig
 
 
 def _f6(x) -> str:
@@ -37,17 +37,17 @@ def test_three_readings_of_the_decay():
 
 def test_only_the_formula_prints_the_course_rates_and_only_late_starts_with_lr0():
     cfg = exp.Config()
-    printed = {(d, r): course.printed_rates(exp.schedule(cfg, "gd", d, r))
+    printed = {(d, r): exp.printed_rates(exp.schedule(cfg, "gd", d, r))
                for d in ("per_epoch", "staircase") for r in exp.READINGS}
-    assert printed["per_epoch", "late"] == course.COURSE_PRINTED_LR["per_epoch"]
-    assert printed["staircase", "late"] == course.COURSE_PRINTED_LR["staircase"]
+    assert printed["per_epoch", "late"] == exp.COURSE_PRINTED_LR["per_epoch"]
+    assert printed["staircase", "late"] == exp.COURSE_PRINTED_LR["staircase"]
     assert printed["per_epoch", "formula"][0] == "0.050000"  # the course printed 0.100000 after epoch 0
     assert printed["per_epoch", "compounded"][1] == "0.000000"  # the course printed 0.000100
     assert printed["staircase", "compounded"][2] == "0.000000"  # the course printed 0.033333
 
 
 def test_course_batch_order_is_the_legacy_seeded_permutation():
-    order = course.course_batch_order(3, 300)
+    order = exp.course_batch_order(3, 300)
     for e in range(3):
         np.testing.assert_array_equal(order[e], np.random.RandomState(11 + e).permutation(300))
 
@@ -88,11 +88,11 @@ def test_seeds_are_paired_across_runs():
 def _fake_result(course_costs_for: str) -> exp.Result:
     """A Result whose GD runs print the course's costs only for one reading (no training)."""
     cfg = exp.Config(n_seeds=2)
-    epochs = np.array(course.PRINT_EPOCHS)
+    epochs = np.array(exp.PRINT_EPOCHS)
 
     def run(key, reading):
-        costs = [float(c) + (0 if reading == course_costs_for else 1e-4) for c in course.COURSE[key][1]]
-        return exp.Run(epochs, np.array(costs), {}, course.COURSE[key][0])
+        costs = [float(c) + (0 if reading == course_costs_for else 1e-4) for c in exp.COURSE[key][1]]
+        return exp.Run(epochs, np.array(costs), {}, exp.COURSE[key][0])
 
     runs = {k: exp.Run(epochs, np.full(5, 0.2), {}, 0.9) for k in exp.RUNS if k != "momentum"}
     runs |= {f"gd_{d}": run(f"gd_{d}", "formula") for d in ("per_epoch", "staircase")}
@@ -104,7 +104,7 @@ def _fake_result(course_costs_for: str) -> exp.Result:
 
 @pytest.mark.parametrize("reading", ["late", "compounded"])
 def test_metrics_name_the_reading_that_reproduces_the_course(reading):
-    report = exp.report(_fake_result(reading))
+    report = lr_decay_fig.report(_fake_result(reading))
     m = report.metrics
     assert m["readings"][f"per_epoch/{reading}"]["printed_cost_matches"] == 5
     assert m["readings"]["per_epoch/formula"]["printed_cost_matches"] == 0

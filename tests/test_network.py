@@ -4,20 +4,11 @@ import numpy as np
 import pytest
 from conftest import course_tensors
 
-from course_code.batchnorm import batchnorm_backward
 from course_code.gradient_check import gradient_check, params_to_vector, vector_to_params
 from course_code.initializers import initialize_parameters
-from course_code.layers import linear_activation_backward, linear_activation_forward, linear_backward
+from course_code.layers import linear_activation_backward, linear_activation_forward
 from course_code.losses import compute_cost
-from course_code.network import (
-    accuracy,
-    backward,
-    batchnorm_layers,
-    forward,
-    param_keys,
-    predict,
-    with_batchnorm,
-)
+from course_code.network import accuracy, backward, forward, predict
 
 
 def _problem(rng, dims=(4, 5, 3, 1), m=7):
@@ -140,83 +131,3 @@ def test_bad_input_is_named(rng):
         forward(np.ones((2, 5)), {**params, "b1": np.zeros((4, 1))})
     with pytest.raises(ValueError, match="keys"):
         forward(np.ones((2, 5)), {"W1": params["W1"]})
-
-
-# ---------------------------------------------------------------------- batch normalization
-def _bn_problem(rng, dims=(3, 6, 5, 4, 1), layers=(1, 2, 3), m=12):
-    params = with_batchnorm(initialize_parameters(list(dims), "xavier", rng=rng), layers)
-    for k in params:  # move gamma, beta (and the remaining biases) off their initial values
-        if not k.startswith("W"):
-            params[k] = params[k] + rng.standard_normal(params[k].shape) * 0.3
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    return params, X, Y
-
-
-@pytest.mark.parametrize("seed, layers", [(0, (1, 2, 3)), (1, (1, 2, 3)), (2, (2,)), (3, (1, 3))])
-def test_network_gradient_with_batchnorm(seed, layers):
-    params, X, Y = _bn_problem(np.random.default_rng(seed), layers=layers)
-    assert gradient_check(params, X, Y, epsilon=1e-6) < 1e-7
-    assert gradient_check(params, X, Y, lambd=0.5, epsilon=1e-6) < 1e-7
-
-
-def test_batchnorm_layer_has_gamma_beta_and_no_bias(rng):
-    params, X, Y = _bn_problem(rng, layers=(2,))
-    assert batchnorm_layers(params) == (2,)
-    assert param_keys(params) == ["W1", "b1", "W2", "gamma2", "beta2", "W3", "b3", "W4", "b4"]
-    AL, caches = forward(X, params, training=True)
-    grads = backward(AL, Y, caches)
-    assert set(grads) == {"d" + k for k in params}
-    # Training mode: the normalized layer's input to the ReLU has mean beta and std |gamma| per unit.
-    Zt = caches[1].linear_activation.Z
-    np.testing.assert_allclose(Zt.mean(axis=1, keepdims=True), params["beta2"], atol=1e-12)
-    np.testing.assert_allclose(Zt.std(axis=1, keepdims=True), np.abs(params["gamma2"]), rtol=1e-3)
-    # A bias before batch norm would be cancelled exactly: its gradient is zero.
-    _, _, db = linear_backward(batchnorm_backward(np.ones_like(Zt), caches[1].batchnorm)[0],
-                               caches[1].linear_activation.linear)
-    np.testing.assert_allclose(db, 0, atol=1e-12)
-
-
-def test_running_statistics_drive_inference(rng):
-    params, X, _ = _bn_problem(rng, layers=(1, 2, 3), m=40)
-    running = None
-    for _ in range(300):  # same batch again and again: the running stats converge to its stats
-        _, caches = forward(X, params, training=True, running=running)
-        running = tuple(c.running for c in caches[:-1])
-    AL_train, _ = forward(X, params, training=True)
-    AL_infer, _ = forward(X, params, training=False, running=running)
-    np.testing.assert_allclose(AL_infer, AL_train, rtol=1e-6)
-    # Inference does not depend on the rest of the batch: one example alone gives the same output.
-    one, _ = forward(X[:, :1], params, training=False, running=running)
-    np.testing.assert_allclose(one, AL_infer[:, :1], rtol=1e-12)
-    alone, _ = forward(X[:, :2], params, training=True)  # batch statistics of 2 examples differ
-    assert not np.allclose(alone, AL_train[:, :2])
-    p = predict(X, params, running=running)
-    np.testing.assert_array_equal(p, (AL_train > 0.5).astype(int))
-    assert accuracy(X, p, params, running=running) == 1.0
-
-
-def test_batchnorm_bad_input_is_named(rng):
-    params, X, _ = _bn_problem(rng, layers=(1, 3))
-    with pytest.raises(ValueError, match=r"training=True.*training=None"):
-        forward(X, params)
-    with pytest.raises(ValueError, match=r"training='yes'"):
-        forward(X, params, training="yes")
-    with pytest.raises(ValueError, match="running"):
-        predict(X, params)
-    _, caches = forward(X, params, training=True)
-    running = tuple(c.running for c in caches[:-1])
-    with pytest.raises(ValueError, match=r"one entry per hidden layer \(3\), got 2"):
-        predict(X, params, running=running[:2])
-    with pytest.raises(ValueError, match=r"running\[1\].*layer 2 is not"):
-        predict(X, params, running=(running[0], running[0], running[2]))
-    with pytest.raises(ValueError, match=r"running\[0\].*\(6, 1\)"):
-        predict(X, params, running=(running[2], None, running[2]))
-    with pytest.raises(ValueError, match=r"gamma3.*\(2, 1\).*\(4, 1\)"):
-        forward(X, {**params, "gamma3": np.ones((2, 1))}, training=True)
-    with pytest.raises(ValueError, match="keys"):
-        forward(X, {**params, "b1": np.zeros((6, 1))}, training=True)  # both b1 and gamma1
-    with pytest.raises(ValueError, match=r"layer 4"):
-        with_batchnorm(initialize_parameters([3, 6, 5, 4, 1], "he", rng=rng), (4,))
-    with pytest.raises(ValueError, match="no batch-norm layer"):
-        predict(X, initialize_parameters([3, 6, 5, 4, 1], "he", rng=rng), running=running)

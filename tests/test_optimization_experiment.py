@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from course_code import datasets
-from course_code.experiments import _batch_sizes as bs
-from course_code.experiments import _quadratic_paths as qp
 from course_code.experiments import optimization as exp
+from course_code.figures import optimization as optimization_fig
 from course_code.initializers import initialize_parameters
 from course_code.losses import cross_entropy_cost
 from course_code.network import accuracy, forward
 from course_code.optimizers import gd
+from course_code.paths import final_distance, optimizer_path, quadratic_gradient, steps_to
 from course_code.schedules import constant
 from course_code.training import train
 
@@ -61,11 +61,11 @@ def test_a_dead_network_is_stuck_whatever_the_optimizer():
 def test_stuck_seeds_are_counted_in_metrics_and_table(short):
     accs = {n: np.array([0.5, 0.9]) for n in exp.OPTIMIZERS} | {"adam": np.array([0.5, 0.95])}
     result = dataclasses.replace(short, seed_accuracy=accs)
-    metrics = exp.report(result).metrics
+    metrics = optimization_fig.report(result).metrics
     assert metrics["seeds_stuck_for_every_optimizer"] == 1
     assert metrics["optimizers"]["adam"]["stuck_seeds"] == 1
     assert metrics["adam_minus_gd_max"] == pytest.approx(0.05)
-    table = exp.report(result).tables["accuracy"]
+    table = optimization_fig.report(result).tables["accuracy"]
     assert "1 of 2" in table and "not in the course" in table and "| 0.950 |" in table
 
 
@@ -80,7 +80,7 @@ def test_every_batch_size_gets_the_same_update_budget(short):
 def test_chunked_batch_run_is_one_uninterrupted_run():
     data, p0 = datasets.moons(), _course_weights()
     X, Y = data.X_train, data.Y_train
-    run = bs.train_batch(X, Y, DIMS, 64, p0, np.random.default_rng(1), learning_rate=0.05,
+    (run,) = exp.train_batch_many(X, Y, DIMS, 64, [p0], [np.random.default_rng(1)], learning_rate=0.05,
                          total_updates=50, points=3, c_update=1.0, c_example=0.0)
     whole = train(X, Y, DIMS, optimizer=gd(), schedule=constant(0.05), num_epochs=10,
                   mini_batch_size=64, init=p0, rng=np.random.default_rng(1))
@@ -92,26 +92,27 @@ def test_chunked_batch_run_is_one_uninterrupted_run():
 
 
 def test_time_model_and_labels():
-    assert bs.seconds_per_epoch(64, 300, 1.0, 0.0) == 5.0    # 5 updates
-    assert bs.seconds_per_epoch(1, 300, 0.0, 1.0) == 300.0   # 300 examples, however batched
-    assert bs.seconds_per_epoch(300, 300, 2.0, 0.5) == 152.0
-    assert [bs.batch_label(b, 300) for b in (300, 500, 64, 1)] == [
+    assert exp.seconds_per_epoch(64, 300, 1.0, 0.0) == 5.0    # 5 updates
+    assert exp.seconds_per_epoch(1, 300, 0.0, 1.0) == 300.0   # 300 examples, however batched
+    assert exp.seconds_per_epoch(300, 300, 2.0, 0.5) == 152.0
+    assert [optimization_fig.batch_label(b, 300) for b in (300, 500, 64, 1)] == [
         "batch (300)", "batch (300)", "mini-batch (64)", "stochastic (1)"]
 
 
 def test_gd_path_is_the_closed_form():
     lr, c, w0 = 0.07, np.array([1.0, 25.0]), np.array([-4.0, 1.5])
-    path = qp.quadratic_path(gd(), lr, w0, c, 30)
+    path = optimizer_path(gd(), quadratic_gradient(c), w0, learning_rate=lr, steps=30)
     np.testing.assert_allclose(path, w0 * (1 - lr * c) ** np.arange(31)[:, None], rtol=1e-12)
     assert np.all(np.diff(np.sign(path[:, 1])) != 0)  # the steep coordinate flips sign every step
 
 
 def test_diverging_path_turns_to_nan():
-    path = qp.quadratic_path(gd(), 0.085, (-4.0, 1.5), (1.0, 25.0), 200)  # 0.085 > 2 / 25
+    path = optimizer_path(gd(), quadratic_gradient((1.0, 25.0)), (-4.0, 1.5), learning_rate=0.085,
+                                 steps=200)  # 0.085 > 2 / 25
     finite = np.all(np.isfinite(path), axis=1)
     k = int(finite.sum())
     assert 50 < k < 200 and finite[:k].all() and np.isnan(path[k:]).all()
-    assert qp.final_distance(path) == np.inf and qp.steps_to(path) is None
+    assert final_distance(path) == np.inf and steps_to(path) is None
 
 
 def test_default_paths_behave_as_the_page_says():
@@ -121,6 +122,7 @@ def test_default_paths_behave_as_the_page_says():
     flips = {n: int(np.sum(np.diff(np.sign(w[:10, 1])) != 0)) for n, w in shown.items()}
     assert flips["gd"] == 9 and flips["rmsprop"] == 0 and flips["adam"] == 0  # zigzag vs direct
     assert shown["momentum"][:, 0].max() > 0.3  # overshoots the minimum along the shallow axis
-    assert all(qp.final_distance(w) < 1e-3 for w in shown.values())
-    diverged = {n: m["diverged_rates"] for n, m in qp.metrics(paths, cfg.path_shown).items()}
+    assert all(final_distance(w) < 1e-3 for w in shown.values())
+    metrics = optimization_fig.path_metrics(paths, cfg.path_shown)
+    diverged = {n: m["diverged_rates"] for n, m in metrics.items()}
     assert diverged == {"gd": [0.085], "momentum": [1.6], "rmsprop": [], "adam": []}

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from course_code import datasets
-from course_code.experiments import _regularization_figures as figs
-from course_code.experiments import _regularization_tables as tables
 from course_code.experiments import regularization as exp
+from course_code.figures import regularization as regularization_fig
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +19,7 @@ def short():
 
 
 def test_l2_shrinks_the_weights_and_pays_a_penalty(short):
-    metrics = tables.metrics(short)
+    metrics = regularization_fig.metrics(short)
     assert metrics["claims"]["l2_shrinks_weights_every_run"]
     assert short.runs["l2"].weight_sq < 0.5 * short.runs["none"].weight_sq
     # The L2 run's recorded cost includes (lambda / 2m) sum W^2, so it stays above the plain one.
@@ -52,17 +51,17 @@ def test_sweep_summary_finds_the_regimes():
     acc = np.array([[[1.0, 0.88], [0.99, 0.90], [0.95, 0.94], [0.85, 0.84]],
                     [[1.0, 0.90], [0.97, 0.90], [0.95, 0.93], [0.86, 0.85]]])
     w = np.array([[500.0, 300.0, 30.0, 5.0], [700.0, 100.0, 20.0, 5.0]])
-    s = tables.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
+    s = regularization_fig.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
     assert s["best_lambda"] == 1.0 and s["best_test_mean"] == pytest.approx(0.935)
     assert s["under_regularized"] == [0.0, 0.1]
     assert s["over_regularization_starts"] == 10.0
     assert s["large_lambda_underfits"] and s["small_lambda_overfits"]
     assert s["weights_shrink_from"] == 0.0 and s["weight_sq_ratio_0_to_max"] == pytest.approx(120.0)
     w[0, 1] = 1200.0  # mean at 0.1 (650) now above the mean at 0 (600): weights shrink only from 0.1 on
-    s = tables.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
+    s = regularization_fig.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
     assert s["weights_shrink_from"] == 0.1
     flat = np.repeat(acc[:, 2:3], 4, axis=1)  # every lambda equally good: no over-regularization
-    s = tables.sweep_summary(lams, flat, w, overfit_gap=0.03, over_drop=0.02)
+    s = regularization_fig.sweep_summary(lams, flat, w, overfit_gap=0.03, over_drop=0.02)
     assert "over_regularization_starts" not in s and not s["large_lambda_underfits"]
 
 
@@ -75,7 +74,7 @@ def test_weight_sq_ignores_biases():
 def test_field_limits_cover_the_points_with_a_margin():
     d = datasets.Dataset(np.array([[-0.6, 0.3], [-0.66, 0.57]]), np.array([[0.0, 1.0]]),
                          np.array([[0.0], [0.0]]), np.array([[1.0]]))
-    xlim, ylim = figs.field_limits(d)
+    xlim, ylim = regularization_fig.field_limits(d)
     assert xlim == pytest.approx((-0.7, 0.4)) and ylim == pytest.approx((-0.75, 0.65))
 
 
@@ -89,7 +88,7 @@ def test_bad_config_raises(change):
 
 def test_tables_say_what_is_not_comparable():
     result = exp.run(exp.TINY, rng=np.random.default_rng(0))
-    t = tables.tables(result)
+    t = regularization_fig.tables(result)
     assert "not comparable" in t["accuracy"] and "frozen mask" in t["accuracy"]
     assert "0.948 / 0.915" in t["accuracy"] and "| 727 |" in t["weights"]
     assert t["sweep_table"].count("\n| ") == 1 + len(exp.TINY.sweep_lambdas)  # separator + rows

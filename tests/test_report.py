@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from course_code.report import DATA_DIGITS, FigureSpec, Report, encode_data
+from course_code.figures.report import DATA_DIGITS, FigureSpec, Report, encode_data
 
 SPEC = FigureSpec(lambda fig: None, (4, 3), "alt")
 

@@ -12,6 +12,7 @@ import signal
 import numpy as np
 import pytest
 
+from course_code.build.sweep import sweep
 from course_code.search import (
     SPACE,
     Choice,
@@ -28,7 +29,6 @@ from course_code.search import (
     refine,
     run_trial,
 )
-from course_code.sweep import sweep
 
 LR, BETA = LogUniform("learning_rate", 1e-4, 1.0), OneMinusLogUniform("beta", 0.9, 0.999)
 FAST = Task(num_epochs=10)  # a few milliseconds per trial
@@ -155,7 +155,7 @@ def test_cached_trials_are_not_run_again(tmp_path, monkeypatch):
     first = sweep(trials, FAST, serial=True, cache_dir=tmp_path)
     assert (first.computed, first.cached) == (6, 0) and len(list(tmp_path.glob("*.json"))) == 6
 
-    import course_code.sweep as S
+    import course_code.build.sweep as S
 
     def refuse(*args, **kwargs):
         raise AssertionError("a cached trial was run again")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course_code.experiments import tensorflow_intro as exp
+from course_code.figures import tensorflow_intro as tensorflow_intro_fig
 
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.keras
@@ -37,7 +38,7 @@ def test_keras_gradient_tape_and_confusion(result):
 
 
 def test_report_metrics_and_tables(result):
-    rep = exp.report(result)
+    rep = tensorflow_intro_fig.report(result)
     m = rep.metrics
     assert m["learning_rate_ratio"] == pytest.approx(10.0)
     assert m["course_learning_rate"] == 1e-4 and m["learning_rate"] == 1e-3
@@ -56,8 +57,8 @@ def test_confusion_matrix_counts():
 
 
 def test_first_epoch_at_target():
-    assert exp._first_epoch_at_target(np.array([0.5, 0.96, 0.9])) == 2
-    assert exp._first_epoch_at_target(np.array([0.5])) == 0
+    assert exp.first_epoch_at_target(np.array([0.5, 0.96, 0.9])) == 2
+    assert exp.first_epoch_at_target(np.array([0.5])) == 0
 
 
 def test_seed_study_shapes(result):
@@ -67,5 +68,5 @@ def test_seed_study_shapes(result):
     # within 12 epochs the raised rate reaches the target on every seed, the course's on none
     assert np.all(result.seed_epochs_to_target[:, 0] > 0)
     assert np.all(result.seed_epochs_to_target[:, 1] == 0)
-    m = exp.report(result).metrics
+    m = tensorflow_intro_fig.report(result).metrics
     assert m["seed_course_reaching_target"] == 0 and m["seed_course_epochs_to_target_min"] == 0

@@ -8,7 +8,7 @@ from course_code import datasets
 from course_code.initializers import initialize_parameters
 from course_code.losses import cross_entropy_from_logits, l2_cost
 from course_code.minibatch import random_mini_batches
-from course_code.network import accuracy, backward, forward, with_batchnorm
+from course_code.network import accuracy, backward, forward
 from course_code.optimizers import adam, gd, momentum, rmsprop
 from course_code.schedules import constant, inverse_time_decay, staircase_decay
 from course_code.training import TrainingDiverged, train
@@ -161,77 +161,3 @@ def test_bad_input_is_named(rng):
         train(X, Y, [2, 3, 1], init=bad_init, **kw)
     with pytest.raises(TypeError, match=r"optimizer"):
         train(X, Y, [2, 3, 1], **{**kw, "optimizer": "adam"})
-
-
-# ---------------------------------------------------------------------- batch normalization
-def _deep_moons(**kw):
-    data = datasets.moons()
-    dims = [2, 8, 8, 8, 1]
-    args = {"optimizer": gd(), "schedule": constant(0.1), "num_epochs": 60, "record_every": 10,
-            "rng": np.random.default_rng(5), **kw}
-    return data, dims, train(data.X_train, data.Y_train, dims, **args)
-
-
-def test_batchnorm_training_reduces_the_cost_and_carries_running_statistics():
-    data, _, r = _deep_moons(batch_norm=True, mini_batch_size=64)
-    assert r.costs[-1] < 0.6 * r.costs[0]
-    assert set(r.params) == {"W1", "gamma1", "beta1", "W2", "gamma2", "beta2", "W3", "gamma3", "beta3",
-                             "W4", "b4"}
-    assert r.steps == 60 * 5 and len(r.running) == 3
-    for l, stats in enumerate(r.running, start=1):
-        assert stats.mean.shape == stats.var.shape == (8, 1) and np.all(stats.var > 0)
-        assert not np.allclose(r.params[f"gamma{l}"], 1)  # gamma and beta were learned
-    acc = accuracy(data.X_train, data.Y_train, r.params, running=r.running)
-    assert acc > 0.8
-    with pytest.raises(ValueError, match="running"):
-        accuracy(data.X_train, data.Y_train, r.params)
-
-
-def test_batchnorm_on_some_layers_and_from_an_init_dict(rng):
-    data = datasets.moons()
-    init = initialize_parameters([2, 8, 8, 8, 1], "he", rng=rng)
-    before = {k: v.copy() for k, v in init.items()}
-    r = train(data.X_train, data.Y_train, [2, 8, 8, 8, 1], optimizer=adam(), schedule=constant(0.01),
-              num_epochs=20, mini_batch_size=100, init=init, rng=rng, batch_norm=(False, True, False))
-    assert "b1" in r.params and "gamma2" in r.params and "b2" not in r.params and "b3" in r.params
-    assert r.running[0] is None and r.running[2] is None and r.running[1].mean.shape == (8, 1)
-    assert set(init) == set(before)  # the dict given as init is left as it was (b2 included)
-    for k in init:
-        np.testing.assert_array_equal(init[k], before[k])
-
-
-def test_batchnorm_is_deterministic_and_all_false_is_the_plain_network():
-    _, _, a = _deep_moons(batch_norm=True, mini_batch_size=64, keep_prob=0.9)
-    _, _, b = _deep_moons(batch_norm=True, mini_batch_size=64, keep_prob=0.9)
-    for k in a.params:
-        np.testing.assert_array_equal(a.params[k], b.params[k])
-    np.testing.assert_array_equal(a.costs, b.costs)
-    _, _, plain = _deep_moons(mini_batch_size=64)
-    _, _, none = _deep_moons(mini_batch_size=64, batch_norm=(False, False, False))
-    assert plain.running is None and none.running is None
-    for k in plain.params:
-        np.testing.assert_array_equal(plain.params[k], none.params[k])
-    np.testing.assert_array_equal(plain.costs, none.costs)
-
-
-def test_batchnorm_cost_matches_the_readable_network_in_training_mode():
-    data, _, r = _deep_moons(batch_norm=True, lambd=0.3, num_epochs=1, record_every=1)
-    init = initialize_parameters([2, 8, 8, 8, 1], "he", rng=np.random.default_rng(5))
-    params = with_batchnorm(init, (1, 2, 3))
-    _, caches = forward(data.X_train, params, training=True)
-    expected = cross_entropy_from_logits(caches[-1].linear_activation.Z, data.Y_train) + l2_cost(
-        params, 0.3, data.X_train.shape[1])
-    assert r.costs[0] == pytest.approx(expected, rel=1e-12)
-
-
-def test_batchnorm_divergence_and_bad_arguments_are_named(rng):
-    X, Y = rng.standard_normal((2, 40)), (rng.random((1, 40)) < 0.5).astype(float)
-    kw = {"optimizer": gd(), "schedule": constant(0.1), "num_epochs": 2, "rng": rng}
-    with pytest.raises(ValueError, match=r"batch_norm.*\(2\).*\(True,\)"):
-        train(X, Y, [2, 3, 3, 1], batch_norm=(True,), **kw)
-    with pytest.raises(ValueError, match=r"batch_norm.*'yes'"):
-        train(X, Y, [2, 3, 3, 1], batch_norm="yes", **kw)
-    with pytest.raises(ValueError, match=r"batch_norm.*\(1, 0\)"):
-        train(X, Y, [2, 3, 3, 1], batch_norm=(1, 0), **kw)
-    with pytest.raises(TrainingDiverged, match=r"(nan|inf).*epoch.*1e\+300"):
-        train(X * 100, Y, [2, 8, 1], batch_norm=True, **{**kw, "schedule": constant(1e300), "num_epochs": 50})

@@ -1,26 +1,26 @@
-"""The site's experiments: a registry of modules, one per topic.
+"""The site's experiments: a registry of modules, one per topic (data only, no plotting).
 
 Each experiment module defines
 
-- ``Config``: a frozen dataclass whose defaults are the course's settings;
+- ``Config``: a frozen dataclass whose defaults are the course's settings, checked when made;
 - ``Result``: a frozen dataclass of arrays and numbers;
 - ``run(config, *, rng) -> Result``: a pure function (no file I/O, no global state);
-- ``report(result) -> Report`` (see :mod:`course_code.report`): the figures, tables and
-  headline metrics the site shows, drawn by :mod:`course_code.plotting`;
-- ``SEED``: the seed the site uses, and ``TINY``: a ``Config`` small enough for tests.
+- ``SEED``: the seed the site uses, ``TINY``: a ``Config`` small enough for tests, and
+  ``EXPECTED_SECONDS``: a rough run time (the build starts long experiments first).
 
-``python -m course_code list`` prints the registry; ``build`` runs every experiment.
+How a topic is shown (figures, tables, metrics, claims) lives in :mod:`course_code.figures`,
+under the same name. ``python -m course_code list`` prints the registry.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from types import ModuleType
 
-__all__ = ["get", "names"]
+__all__ = ["NAMES", "get", "names"]
 
-_NAMES = (
+#: The topics in the site's reading order.
+NAMES = (
     "initialization",
     "regularization",
     "gradient_checking",
@@ -35,12 +35,15 @@ _NAMES = (
 
 def names() -> list[str]:
     """The registered experiment names, in the site's reading order."""
-    return [n for n in _NAMES if importlib.util.find_spec(f"{__name__}.{n}") is not None]
+    return list(NAMES)
 
 
 def get(name: str) -> ModuleType:
-    """The experiment module called ``name``; ``KeyError`` naming the valid ones otherwise."""
-    valid = names()
-    if name not in valid:
-        raise KeyError(f"unknown experiment {name!r}; valid names: {', '.join(valid)}")
+    """The experiment module called ``name``.
+
+    An unknown name raises ``KeyError`` naming the valid ones; a registered name whose module
+    is missing fails with the import error (never skipped).
+    """
+    if name not in NAMES:
+        raise KeyError(f"unknown experiment {name!r}; valid names: {', '.join(NAMES)}")
     return importlib.import_module(f"{__name__}.{name}")

@@ -25,15 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
+from ..batchnorm_network import accuracy, forward, with_batchnorm
+from ..batchnorm_network import train as train_batchnorm
 from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..losses import cross_entropy_from_logits
-from ..network import accuracy, forward, with_batchnorm
 from ..optimizers import gd
-from ..report import FigureSpec, Report
 from ..schedules import constant
 from ..training import TrainingDiverged, train
-from . import _batch_norm_report as rep
 
 SEED = 0  # the first seed tried, not tuned: every claim is checked on all n_seeds draws
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
@@ -99,9 +98,10 @@ class Result:
 
 def _fit(data, config: Config, params0: dict, lr: float, batch_norm: bool, epochs: int, record_every: int):
     """One full-batch GD run from ``params0``; ``TrainingDiverged`` propagates."""
-    return train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
-                 schedule=constant(lr), num_epochs=epochs, init=params0, batch_norm=batch_norm,
-                 rng=np.random.default_rng(0), record_every=record_every)  # full batch: rng unused
+    args = (data.X_train, data.Y_train, list(config.layer_dims))
+    common = {"optimizer": gd(), "schedule": constant(lr), "num_epochs": epochs, "init": params0,
+              "rng": np.random.default_rng(0), "record_every": record_every}  # full batch: rng unused
+    return train_batchnorm(*args, batch_norm=True, **common) if batch_norm else train(*args, **common)
 
 
 def _final_cost(data, params, running) -> float:
@@ -189,20 +189,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     band_epochs = np.arange(n) * config.track_every
     epochs = np.arange(0, config.num_epochs, config.record_every)
     return Result(config, epochs, costs, final, train_acc, test_acc, diverged, growth, band_epochs, bands)
-
-
-def report(result: Result) -> Report:
-    """Figures (rates, curves, preactivations), tables (accuracy, cost, tolerance) and metrics."""
-    c = result.config
-    figures = {
-        "rates": FigureSpec(rep.draw_rates(result), (9.0, 3.6),
-                            "Final training cost and test accuracy against the learning rate, "
-                            "with and without batch norm, one dot per seed"),
-        "curves": FigureSpec(rep.draw_curves(result), (6.4, 3.6),
-                             f"Cost against epoch at learning rate {c.curve_rate:g}, "
-                             "with and without batch norm"),
-        "preactivations": FigureSpec(rep.draw_bands(result), (9.0, 2.4 * len(c.tracked_layers) + 0.6),
-                                     "Percentile bands of hidden-layer pre-activations against epoch: "
-                                     "without batch norm, before and after normalizing"),
-    }
-    return Report(figures, rep.tables(result), rep.metrics(result), thumbnail="rates")

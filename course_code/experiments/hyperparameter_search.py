@@ -12,13 +12,11 @@ serially here with the same trial function the Dask sweep runs
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..checks import check_fields
-from ..report import FigureSpec, Report
 from ..search import (
     LogUniform,
     OneMinusLogUniform,
@@ -143,109 +141,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     return Result(config, ks**2, grids, grid_best, random, random_best,
                   tuple(_as_arrays(results) for _, results in rounds), boxes,
                   best_any, best_any - config.target_gap, np.array(seeds))
-
-
-# ---------------------------------------------------------------------- report
-def race(result: Result, target: float) -> tuple[int, np.ndarray, np.ndarray]:
-    """Trials grid and each random search need to reach ``target`` (0: never), and which random
-    searches need fewer trials than the grid (or reach it where the grid never does)."""
-    grid_n = trials_to_reach(result.grid_best, result.budgets, target)
-    random_n = np.array([trials_to_reach(b, np.arange(1, b.size + 1), target) for b in result.random_best])
-    fewer = (random_n > 0) & ((grid_n == 0) | (random_n < grid_n))
-    return grid_n, random_n, fewer
-
-
-def _gap_rows(result: Result) -> list[list]:
-    from ._search_figures import GAPS
-
-    rows = []
-    for gap in GAPS:
-        target = result.best_any - gap
-        grid_n, random_n, fewer = race(result, target)
-        hit = random_n[random_n > 0]
-        rows.append([f"{target:.3f} (best − {gap:.2f})", grid_n or "never",
-                     f"{hit.mean():.1f} ({hit.min()}–{hit.max()})" if hit.size else "never",
-                     f"{fewer.sum()} of {len(fewer)}"])
-    return rows
-
-
-def _metrics(result: Result) -> dict:
-    budgets, target = result.budgets, result.target
-    grid_n, random_n, fewer = race(result, target)
-    reached = random_n > 0
-    at = {int(n): {"grid": float(g), "random_headline": float(result.random_best[0, n - 1]),
-                   "random_mean": float(result.random_best[:, n - 1].mean()),
-                   "random_min": float(result.random_best[:, n - 1].min()),
-                   "random_max": float(result.random_best[:, n - 1].max())}
-          for n, g in zip(budgets, result.grid_best, strict=True)}
-    rounds = [{"best": float(np.nanmax(r.accuracy)), "lr_decades": float(np.log10(b[1] / b[0])),
-               "one_minus_beta_decades": float(np.log10((1 - b[2]) / (1 - b[3])))}
-              for r, b in zip(result.rounds, result.boxes, strict=True)]
-    mean_n = float(np.where(reached, random_n, 0).sum() / max(reached.sum(), 1))
-    k = int(np.sqrt(grid_n)) if grid_n else int(result.config.max_grid)
-    grid = result.grids[k - 2]
-    j = int(np.nanargmax(grid.accuracy))
-    lr = np.concatenate([r.learning_rate for r in result.random])
-    good = lr[np.concatenate([r.accuracy for r in result.random]) >= target]
-    edge = bool(np.isclose(grid.learning_rate[j], result.config.lr_low)
-                or np.isclose(grid.learning_rate[j], result.config.lr_high))
-    return {
-        "target": target, "best_any": result.best_any, "target_gap": result.config.target_gap,
-        "n_seeds": result.config.n_seeds,
-        "max_budget": int(budgets[-1]), "grid_side": int(result.config.max_grid),
-        "grid_trials_to_target": grid_n, "grid_reached": bool(grid_n > 0),
-        "random_trials_to_target_headline": int(random_n[0]),
-        "random_trials_to_target_mean": mean_n,
-        "random_trials_to_target_min": int(random_n[reached].min()) if reached.any() else 0,
-        "random_trials_to_target_max": int(random_n[reached].max()) if reached.any() else 0,
-        "random_reached_count": int(reached.sum()),
-        "random_fewer_count": int(fewer.sum()),
-        "random_fewer_all_seeds": bool(fewer.all()),
-        "random_fewer_mean": bool(reached.all() and (grid_n == 0 or mean_n < grid_n)),
-        # The verdict the page states: fewer trials on average AND in most of the searches.
-        "random_wins": bool(reached.all() and (grid_n == 0 or mean_n < grid_n)
-                            and fewer.sum() > len(fewer) / 2),
-        "grid_best_lr": float(grid.learning_rate[j]), "grid_best_beta": float(grid.beta[j]),
-        "grid_best_on_edge": edge,
-        # The learning rates of the random trials that reached the target: the good range.
-        "good_lr_min": float(good.min()) if good.size else 0.0,
-        "good_lr_max": float(good.max()) if good.size else 0.0,
-        # Standard error of a validation accuracy near the target: differences below it are noise.
-        "val_standard_error": float(np.sqrt(target * (1 - target) / result.config.n_val)),
-        "n_val": int(result.config.n_val), "num_epochs": int(result.config.num_epochs),
-        "updates": int(result.config.num_epochs * -(-result.config.n_train // result.config.mini_batch_size)),
-        "at_budget": at, "rounds": rounds,
-        "refine_narrower": bool(all(b["lr_decades"] < a["lr_decades"]
-                                    for a, b in itertools.pairwise(rounds))),
-    }
-
-
-def report(result: Result) -> Report:
-    from ._search_figures import (
-        budget_table,
-        draw_budget,
-        draw_layouts,
-        draw_scatter,
-        draw_zoom,
-        gaps_table,
-        rounds_table,
-    )
-
-    metrics = _metrics(result)
-    n = result.config.max_grid
-    figures = {
-        "budget": FigureSpec(draw_budget(result), (6.8, 3.8),
-                             "Best validation accuracy against the number of trials, grid and random search"),
-        "layouts": FigureSpec(draw_layouts(result), (8.4, 3.6),
-                              "Where a 4 by 4 grid and 16 random trials fall in the learning-rate and "
-                              "1 - beta plane, coloured by validation accuracy"),
-        "scatter": FigureSpec(draw_scatter(result), (8.4, 3.6),
-                              "Validation accuracy of every trial against the learning rate and against "
-                              "1 - beta, on log axes"),
-        "zoom": FigureSpec(draw_zoom(result), (6.8, 4.2),
-                           "Coarse to fine: each round's trials and the shrinking boxes they are drawn from"),
-    }
-    tables = {"budgets": budget_table(result, metrics), "rounds": rounds_table(result),
-              "targets": gaps_table(_gap_rows(result))}
-    metrics["distinct_lr_grid"], metrics["distinct_lr_random"] = n, n * n
-    return Report(figures, tables, metrics, thumbnail="budget")

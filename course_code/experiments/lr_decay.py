@@ -25,11 +25,8 @@ from ..checks import check_fields
 from ..initializers import initialize_parameters
 from ..network import accuracy
 from ..optimizers import adam, gd, momentum
-from ..report import FigureSpec, Report, markdown_table, seed_summary
 from ..schedules import Schedule, compounded_decay, constant, inverse_time_decay, staircase_decay
 from ..training import train_many
-from . import _course_decay as course
-from . import _lr_decay_figures as figures
 
 SEED = 0
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
@@ -45,6 +42,79 @@ READINGS = {"formula": "formula (the site)", "late": "formula, one epoch late (t
             "compounded": "rate fed back (compounded)"}
 #: The extra GD runs of the readings, key -> (decay, reading); "formula" is a headline run.
 VARIANT_RUNS = {f"{d}/{v}": (d, v) for d in ("per_epoch", "staircase") for v in ("late", "compounded")}
+
+
+# ---------------------------------------------------------------------- the course's loop
+# The course's ``model()`` shuffles epoch e after ``np.random.seed(11 + e)`` and, *after*
+# finishing epoch i, sets ``learning_rate = decay(learning_rate0, i, decay_rate)`` and prints
+# it. What it printed, and the pieces needed to rerun that loop exactly: its batch order,
+# its one-epoch lag, and its printouts formatted the way it formats them (``%f``).
+#: The epochs after which the course prints cost and rate.
+PRINT_EPOCHS = (0, 1000, 2000, 3000, 4000)
+#: Section 7 runs (lr0 0.1 for GD and momentum, 0.01 for Adam; k = 1; interval 1000):
+#: train accuracy and the costs printed after ``PRINT_EPOCHS``.
+COURSE = {
+    "gd_per_epoch": (0.6533333333333333, ("0.701091", "0.661884", "0.658620", "0.656765", "0.655486")),
+    "gd_staircase": (0.9433333333333334, ("0.701091", "0.127161", "0.120304", "0.117033", "0.117512")),
+    "momentum_staircase": (0.9533333333333334, ("0.702226", "0.128974", "0.125965", "0.123375", "0.123218")),
+    "adam_staircase": (0.94, ("0.699346", "0.130074", "0.129826", "0.129282", "0.128361")),
+}
+#: The course's "learning rate after epoch i" for GD, i in ``PRINT_EPOCHS``.
+COURSE_PRINTED_LR = {"per_epoch": ("0.100000", "0.000100", "0.000050", "0.000033", "0.000025"),
+                     "staircase": ("0.100000", "0.050000", "0.033333", "0.025000", "0.020000")}
+
+
+@dataclass(frozen=True)
+class OneEpochLate(Schedule):
+    """``inner`` one epoch late: epoch :math:`e` runs at ``inner(max(e - 1, 0))``.
+
+    The course sets the rate *after* finishing epoch :math:`i` to ``decay(lr0, i)``, so
+    epoch :math:`i + 1` runs at :math:`\\alpha(i)` and epochs 0 and 1 both at :math:`\\alpha_0`.
+    """
+
+    inner: Schedule
+
+    def rate(self, e):
+        return self.inner.rate(np.maximum(np.asarray(e) - 1, 0))
+
+
+def course_batch_order(num_epochs: int, m: int) -> np.ndarray:
+    """The course's shuffles, shape (num_epochs, m): row e is ``seed(11 + e); permutation(m)``."""
+    legacy = np.random.RandomState()
+    order = np.empty((num_epochs, m), dtype=np.intp)
+    for e in range(num_epochs):
+        legacy.seed(11 + e)  # the same stream as the course's np.random.seed(11 + e)
+        order[e] = legacy.permutation(m)
+    return order
+
+
+class Replay:
+    """Stands in for ``train``'s ``rng`` when it only shuffles: hands out one fixed row per epoch."""
+
+    def __init__(self, order: np.ndarray):
+        self._rows = iter(order)
+
+    def permutation(self, m: int) -> np.ndarray:
+        return next(self._rows)
+
+
+def printed_rates(sched: Schedule) -> tuple[str, ...]:
+    """What ``"learning rate after epoch %i: %f"`` shows at ``PRINT_EPOCHS`` for a schedule.
+
+    After epoch :math:`i` the loop's variable holds the rate of epoch :math:`i + 1`.
+    """
+    return tuple(f"{sched(i + 1):.6f}" for i in PRINT_EPOCHS)
+
+
+def printed_costs(epochs: np.ndarray, costs: np.ndarray) -> tuple[str, ...] | None:
+    """Recorded costs at ``PRINT_EPOCHS`` formatted as the course prints them; None if not recorded."""
+    where = dict(zip(np.asarray(epochs).tolist(), costs, strict=True))
+    return tuple(f"{where[e]:.6f}" for e in PRINT_EPOCHS) if all(e in where for e in PRINT_EPOCHS) else None
+
+
+def count_equal(a, b) -> int:
+    """How many positions of two equally long sequences hold equal values."""
+    return sum(x == y for x, y in zip(a, b, strict=True))
 
 
 @dataclass(frozen=True)
@@ -103,7 +173,7 @@ def schedule(config: Config, optimizer: str, decay: str, reading: str = "formula
     if reading == "compounded":
         return compounded_decay(lr0, k, time_interval=interval)
     base = inverse_time_decay(lr0, k) if decay == "per_epoch" else staircase_decay(lr0, k, interval)
-    return course.OneEpochLate(base) if reading == "late" else base
+    return OneEpochLate(base) if reading == "late" else base
 
 
 def _train(config: Config, data, optimizer: str, sched: Schedule, params0: list[dict],
@@ -137,7 +207,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     params0 = initialize_parameters(dims, "he", rng=np.random.RandomState(3) if config.course_weights
                                     else init_rng)
     m = data.X_train.shape[1]
-    fixed = course.course_batch_order(config.num_epochs, m) if config.course_order else None
+    fixed = course_batch_order(config.num_epochs, m) if config.course_order else None
     starts = []  # (initial weights, batch-order generator) per seed
     for child in children:
         init_rng, seed_order_rng = child.spawn(2)
@@ -147,7 +217,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     done, accs, costs = {}, {}, {}
     for key, (opt, sched) in _jobs(config, True).items():
         seeds = [starts[i] for i in range(len(starts)) if key in _jobs(config, i < config.n_variant_seeds)]
-        head_order = course.Replay(fixed) if fixed is not None else copy.deepcopy(order_rng)
+        head_order = Replay(fixed) if fixed is not None else copy.deepcopy(order_rng)
         done[key], *runs = _train(config, data, opt, sched, [params0] + [p for p, _ in seeds],
                                   [head_order] + [copy.deepcopy(r) for _, r in seeds])
         accs[key] = [r.accuracy for r in runs]
@@ -160,150 +230,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
 def late_cost_range(run: Run, num_epochs: int) -> float:
     """Max minus min of the recorded cost over the second half of training: how much it still jumps."""
     return float(np.ptp(run.costs[run.epochs >= num_epochs // 2]))
-
-
-# ---------------------------------------------------------------------- evidence
-def readings(result: Result) -> dict[str, dict]:
-    """For each ``"decay/reading"``: its run, schedule, and how many printouts equal the course's.
-
-    The counts are None unless the config is the course's (rates: same α0, k and interval;
-    costs: also the course's weights and batch order).
-    """
-    cfg, out = result.config, {}
-    course_rates = (cfg.lr0, cfg.decay_rate, cfg.time_interval) == (0.1, 1.0, 1000)
-    course_costs = course_rates and cfg.course_weights and cfg.course_order and cfg.num_epochs == 5000 \
-        and (cfg.layer_dims, cfg.mini_batch_size, cfg.beta) == ((2, 5, 2, 1), 64, 0.9)
-    for decay in ("per_epoch", "staircase"):
-        for reading in READINGS:
-            key = f"{decay}/{reading}"
-            run = result.runs[f"gd_{decay}"] if reading == "formula" else result.variants[key]
-            sched, costs = schedule(cfg, "gd", decay, reading), course.printed_costs(run.epochs, run.costs)
-            seeds = (result.seed_accuracy[f"gd_{decay}"][:cfg.n_variant_seeds] if reading == "formula"
-                     else result.seed_accuracy[key])
-            printed = course.printed_rates(sched)
-            out[key] = {"run": run, "schedule": sched, "printed_lr": printed, "seeds": seeds,
-                        "lr_matches": course.count_equal(printed, course.COURSE_PRINTED_LR[decay])
-                        if course_rates else None,
-                        "cost_matches": course.count_equal(costs, course.COURSE[f"gd_{decay}"][1])
-                        if course_costs and costs else None}
-    return out
-
-
-# ---------------------------------------------------------------------- report
-def label(key: str) -> str:
-    """A run's name for tables and legends, e.g. ``"GD, staircase decay"``."""
-    opt, decay = RUNS[key]
-    return f"{OPT_LABELS[opt]}, {DECAY_LABELS[decay]}"
-
-
-def _lr0(config: Config, key: str) -> float:
-    return config.lr0_adam if RUNS[key][0] == "adam" else config.lr0
-
-
-def _accuracy_table(result: Result) -> str:
-    cfg, n = result.config, result.config.n_seeds
-    ran = {key: f"{acc:.3f}" for key, (acc, _) in course.COURSE.items()}
-    rows = [[label(key), f"{_lr0(cfg, key):g}", ran.get(key, "not run"),
-             f"{result.runs[key].accuracy:.3f}", seed_summary(result.seed_accuracy[key]),
-             f"{int(np.sum(result.seed_accuracy[key] <= STUCK))} of {n}"] for key in result.runs]
-    return markdown_table(["run", "α0", "course", "this run", f"{n} seeds: mean (range)",
-                           f"stuck seeds (accuracy ≤ {STUCK})"], rows, align="lrcccc")
-
-
-def _readings_table(result: Result) -> str:
-    nv, rows = result.config.n_variant_seeds, []
-    for key, r in readings(result).items():
-        decay, reading = key.split("/")
-        start = 0 if decay == "per_epoch" else result.config.time_interval
-        first = f"{start}-{start + 3}: " + ", ".join(f"{x:.3g}" for x in r["schedule"](start + np.arange(4)))
-        row = [DECAY_LABELS[decay], READINGS[reading], first, " / ".join(r["printed_lr"][:3])]
-        row += ["n/a" if r[c] is None else f"{r[c]} of 5" for c in ("lr_matches", "cost_matches")]
-        rows.append([*row, f"{r['run'].accuracy:.3f}"] + ([seed_summary(r["seeds"])] if nv else []))
-    header = ["decay (GD)", "reading", "rates of epochs", "rate printed after epochs 0 / 1000 / 2000",
-              "printed rates equal to the course's", "printed costs equal to the course's", "train accuracy"]
-    header += [f"{nv} seeds: mean (range)"] if nv else []
-    return markdown_table(header, rows, align="ll" + "c" * (len(header) - 2))
-
-
-def _stats(values) -> dict:
-    v = np.asarray(values, dtype=float)
-    return {"seed_mean": float(v.mean()), "seed_min": float(v.min()), "seed_max": float(v.max())}
-
-
-def _metrics(result: Result) -> dict:
-    runs, seeds, cfg = result.runs, result.seed_accuracy, result.config
-    m = {"runs": {}, "decay_gain": {}, "readings": {}, "site_reading": "formula", "stuck_threshold": STUCK,
-         "per_epoch_lr_at_1000": float(schedule(cfg, "gd", "per_epoch")(1000))}
-    for key, run in runs.items():
-        m["runs"][key] = {"accuracy": run.accuracy, "final_cost": float(run.costs[-1]), "lr0": _lr0(cfg, key),
-                          "late_cost_range": late_cost_range(run, cfg.num_epochs), **_stats(seeds[key]),
-                          "stuck_seeds": int(np.sum(seeds[key] <= STUCK))}
-        if key in course.COURSE:
-            m["runs"][key]["course_accuracy"] = course.COURSE[key][0]
-    for key in ("gd_per_epoch", "gd_staircase", "momentum_staircase", "adam_staircase"):
-        base = RUNS[key][0]  # the same optimizer, no decay
-        if base not in runs:
-            continue
-        d, c = seeds[key] - seeds[base], result.seed_costs[key] - result.seed_costs[base]
-        m["decay_gain"][key] = {"headline": runs[key].accuracy - runs[base].accuracy, **_stats(d),
-                                "seeds_better": int(np.sum(d > 1e-9)), "seeds_worse": int(np.sum(d < -1e-9)),
-                                "seeds_final_cost_lower": int(np.sum(c[:, 0] < 0)),
-                                "seeds_late_range_smaller": int(np.sum(c[:, 1] < 0))}
-    for key, r in readings(result).items():
-        entry = {"accuracy": r["run"].accuracy, "printed_lr": [float(x) for x in r["printed_lr"]]}
-        entry |= {name: r[k] for name, k in (("printed_lr_matches", "lr_matches"),
-                                              ("printed_cost_matches", "cost_matches")) if r[k] is not None}
-        m["readings"][key] = entry | (_stats(r["seeds"]) if len(r["seeds"]) else {})
-    full = [v for v in READINGS if all(m["readings"][f"{d}/{v}"].get(k) == 5
-                                       for d in ("per_epoch", "staircase")
-                                       for k in ("printed_lr_matches", "printed_cost_matches"))]
-    if full:
-        m["course_reading"] = full[0]  # the reading whose every printed rate and cost equals the course's
-    return m
-
-
-#: The values the page's interactive schedule figure offers (its sliders), and their defaults.
-SLIDER_LR0 = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
-SLIDER_DECAY_RATE = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
-SLIDER_GAMMA = (0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 1.0)
-
-
-def schedule_data(config: Config) -> dict:
-    """What the page's interactive figure needs to draw the schedules of ``course_code.schedules``.
-
-    The page computes each rate from its formula (the browser tests check it against this
-    module's schedules), so only the parameters and the sliders' values are stored.
-    """
-    def slider(values, default):
-        return {"values": list(values), "default": default if default in values else values[0]}
-
-    return {"num_epochs": config.num_epochs, "time_interval": config.time_interval,
-            "lr0": slider(SLIDER_LR0, config.lr0), "decay_rate": slider(SLIDER_DECAY_RATE, config.decay_rate),
-            "gamma": slider(SLIDER_GAMMA, 0.999),
-            # colour: the index in plotting.COLORS, as in the static figure of the schedules
-            "schedules": [{"key": "constant", "label": DECAY_LABELS["none"], "color": 0},
-                          {"key": "inverse_time", "label": DECAY_LABELS["per_epoch"], "color": 5},
-                          {"key": "staircase", "label": f"{DECAY_LABELS['staircase']} "
-                                                        f"(every {config.time_interval} epochs)", "color": 2},
-                          {"key": "exponential", "label": "exponential decay (not in the course)",
-                           "color": 3}]}
-
-
-def report(result: Result) -> Report:
-    specs = {
-        "schedules": FigureSpec(figures.draw_schedules(result), (9.0, 4.2),
-                                "Learning rate against epoch, log scale, for each schedule; and the first "
-                                "epochs of three readings of the per-epoch decay"),
-        "costs": FigureSpec(figures.draw_costs(result), (9.0, 3.6),
-                            "Cost against epoch with no decay, decay every epoch and staircase decay, "
-                            "for GD, momentum and Adam"),
-        "reading_costs": FigureSpec(figures.draw_readings(result), (9.0, 3.9),
-                                    "Cost against epoch of GD under three readings of the course's decay, "
-                                    "with the course's printed costs marked"),
-        "boundaries": FigureSpec(figures.draw_boundaries(result), (8.0, 5.4),
-                                 "Decision boundaries on the moons after staircase decay with GD, momentum "
-                                 "and Adam, and after decay every epoch with GD"),
-    }
-    tables = {"accuracy": _accuracy_table(result), "readings": _readings_table(result)}
-    return Report(specs, tables, _metrics(result), {"lr_schedules": schedule_data(result.config)},
-                  thumbnail="schedules")

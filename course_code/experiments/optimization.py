@@ -15,6 +15,7 @@ descent with the same number of updates, plotted against updates and against an
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,20 +23,18 @@ import numpy as np
 from .. import datasets
 from ..checks import check_fields
 from ..initializers import initialize_parameters
-from ..network import accuracy
+from ..losses import cross_entropy_cost
+from ..network import accuracy, forward
 from ..optimizers import Optimizer, adam, gd, momentum, rmsprop
-from ..report import FigureSpec, Report, markdown_table, seed_summary
+from ..paths import optimizer_path, quadratic_gradient
 from ..schedules import constant
 from ..training import train_many
-from . import _batch_sizes as bs
-from . import _quadratic_paths as qp
 
 SEED = 0  # the first seed tried, not tuned: every claim is checked across n_seeds other seeds
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
 EXPECTED_SECONDS = 8
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSprop", "adam": "Adam"}
-#: The course's train accuracies (COURSE_SPEC section 4.7); RMSprop is not in the course.
+#: The course's published train accuracies; RMSprop is not in the course.
 COURSE = {"gd": 0.7167, "momentum": 0.7167, "rmsprop": None, "adam": 0.9433}
 
 
@@ -112,6 +111,22 @@ TINY = Config(num_epochs=20, record_every=5, n_seeds=2, sgd_epochs=2, batch_poin
 
 
 @dataclass(frozen=True)
+class BatchRun:
+    batch_size: int
+    epochs: np.ndarray        # (k,) epochs done at each checkpoint
+    updates: np.ndarray       # (k,) updates done at each checkpoint
+    seconds: np.ndarray       # (k,) estimated from the time model, never measured
+    costs: np.ndarray         # (k,) cost on the whole training set at each checkpoint
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class Paths:
+    learning_rates: np.ndarray  # (k,)
+    points: np.ndarray          # (k, steps + 1, 2): w after each step, NaN once diverged
+
+
+@dataclass(frozen=True)
 class OptRun:
     name: str
     epochs: np.ndarray        # recorded epoch numbers
@@ -127,12 +142,64 @@ class Result:
     runs: dict[str, OptRun]               # headline run per optimizer
     seed_accuracy: dict[str, np.ndarray]  # optimizer -> (n_seeds,)
     seed_cost: dict[str, np.ndarray]      # optimizer -> (n_seeds,) last recorded cost
-    batch: dict[int, bs.BatchRun]          # batch size -> headline run
+    batch: dict[int, BatchRun]          # batch size -> headline run
     batch_seed_cost: dict[int, np.ndarray]      # batch size -> (n_seeds,) final full-data cost
     batch_seed_accuracy: dict[int, np.ndarray]  # batch size -> (n_seeds,)
-    paths: dict[str, qp.Paths]            # optimizer -> paths at its grid of rates
+    paths: dict[str, Paths]            # optimizer -> paths at its grid of rates
 
 
+# ---------------------------------------------------------------------- batch sizes
+# Batch, mini-batch and stochastic gradient descent with one update budget: every variant
+# makes the same number of plain GD updates; the cost on the whole training set is measured
+# at checkpoints. The figure also plots it against an *estimated* time (a model, not a
+# measurement: a measured time would change from build to build): an update on b examples
+# costs c_update + c_example * b seconds, with both measured once (see Config).
+def updates_per_epoch(batch_size: int, m: int) -> int:
+    """:math:`\\lceil m / B \\rceil`: full batches plus a last, smaller one if ``B`` does not divide ``m``."""
+    return -(-m // batch_size)
+
+
+def seconds_per_epoch(batch_size: int, m: int, c_update: float, c_example: float) -> float:
+    """Modelled time of one epoch: :math:`\\lceil m/B \\rceil\\, c_u + m\\, c_e`.
+
+    Each update on :math:`b` examples costs :math:`c_u + c_e b`; summed over an epoch's
+    batches the example terms add up to :math:`m\\, c_e` (the last batch may be smaller).
+    When ``B`` divides ``m`` this is updates-per-epoch times :math:`(c_u + c_e B)`.
+    """
+    return updates_per_epoch(batch_size, m) * c_update + m * c_example
+
+
+def train_batch_many(X, Y, layer_dims, batch_size: int, params0: list[dict], rngs: list, *,
+                     learning_rate: float, total_updates: int, points: int, c_update: float,
+                     c_example: float) -> list[BatchRun]:
+    """Plain GD for about ``total_updates`` updates from each start, the full-data cost at checkpoints.
+
+    Run ``i`` from ``params0[i]`` shuffled by ``rngs[i]``.
+
+    ``X`` has shape (n_x, m), ``Y`` (1, m). Training is split into ``points`` chunks between
+    checkpoints; plain GD has no optimizer state and each generator carries on from chunk to
+    chunk, so the chunks together are exactly one uninterrupted run. The runs of a chunk train
+    together (:func:`~course_code.training.train_many`), the same as one ``train`` call each.
+    """
+    m = X.shape[1]
+    per_epoch = updates_per_epoch(batch_size, m)
+    n_epochs = max(1, round(total_updates / per_epoch))
+    marks = np.unique(np.linspace(0, n_epochs, points + 1).round().astype(int))
+    params = list(params0)
+    costs = [[cross_entropy_cost(forward(X, p)[0], Y)] for p in params]
+    for a, b in itertools.pairwise(marks):
+        results = train_many(X, Y, list(layer_dims), optimizer=gd(), schedule=constant(learning_rate),
+                             num_epochs=int(b - a), mini_batch_size=batch_size, inits=params, rngs=rngs,
+                             record_every=int(b - a))
+        params = [r.params for r in results]
+        for c, p in zip(costs, params, strict=True):
+            c.append(cross_entropy_cost(forward(X, p)[0], Y))
+    seconds = marks * seconds_per_epoch(batch_size, m, c_update, c_example)
+    return [BatchRun(batch_size, marks, marks * per_epoch, seconds, np.array(c), accuracy(X, Y, p))
+            for c, p in zip(costs, params, strict=True)]
+
+
+# ---------------------------------------------------------------------- the runs
 def make_optimizers(config: Config) -> dict[str, Optimizer]:
     """The four update rules with the config's hyperparameters."""
     return {"gd": gd(), "momentum": momentum(config.beta),
@@ -155,19 +222,23 @@ def _train_optimizer_many(config: Config, data, name: str, opt: Optimizer, param
             for r in results]
 
 
-def _train_batch(config: Config, data, batch_size: int, params0: list[dict], rngs: list) -> list[bs.BatchRun]:
+def _train_batch(config: Config, data, batch_size: int, params0: list[dict], rngs: list) -> list[BatchRun]:
     """Plain GD with ``sgd_epochs`` epochs' worth of updates of the smallest batch size, one run per start."""
     m = data.X_train.shape[1]
-    total = config.sgd_epochs * bs.updates_per_epoch(min(config.batch_sizes), m)
-    return bs.train_batch_many(data.X_train, data.Y_train, config.layer_dims, batch_size, params0, rngs,
+    total = config.sgd_epochs * updates_per_epoch(min(config.batch_sizes), m)
+    return train_batch_many(data.X_train, data.Y_train, config.layer_dims, batch_size, params0, rngs,
                                learning_rate=config.batch_learning_rate, total_updates=total,
                                points=config.batch_points, c_update=config.c_update,
                                c_example=config.c_example)
 
 
-def _paths(config: Config, opts: dict[str, Optimizer]) -> dict[str, qp.Paths]:
+def _paths(config: Config, opts: dict[str, Optimizer]) -> dict[str, Paths]:
     rates = {n: getattr(config, f"path_lr_{n}") for n in opts}
-    return qp.trace(opts, rates, config.path_start, config.curvature, config.path_steps)
+    grad = quadratic_gradient(config.curvature)
+    return {name: Paths(np.array(rates[name], dtype=float),
+                        np.stack([optimizer_path(opt, grad, config.path_start, learning_rate=lr,
+                                                 steps=config.path_steps) for lr in rates[name]]))
+            for name, opt in opts.items()}
 
 
 def run(config: Config, *, rng: np.random.Generator) -> Result:
@@ -218,126 +289,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
         {b: np.array([s[b].costs[-1] for s in seed_batch]) for b in config.batch_sizes},
         {b: np.array([s[b].accuracy for s in seed_batch]) for b in config.batch_sizes},
         _paths(config, opts))
-
-
-# ---------------------------------------------------------------------- report
-def _draw_costs(result: Result):
-    from ..plotting import plot_costs
-
-    def draw(fig):
-        ax = fig.subplots()
-        for name, run in result.runs.items():
-            plot_costs(ax, run.epochs, run.costs, label=LABELS[name], ls="--" if name == "momentum" else "-")
-        ax.legend(loc="center right")
-        c = result.config
-        ax.set_title(f"Mini-batches of {c.mini_batch_size}, learning rate {c.learning_rate}"
-                     + (", the course's initial weights" if c.course_weights else ""))
-    return draw
-
-
-def _draw_boundaries(result: Result):
-    from ..plotting import plot_decision_boundary
-
-    def draw(fig):
-        axes = fig.subplots(2, 2, sharex=True, sharey=True)
-        for ax, (name, run) in zip(axes.flat, result.runs.items(), strict=True):
-            plot_decision_boundary(ax, run.params, result.data.X_train, result.data.Y_train,
-                                   xlim=(-1.5, 2.5), ylim=(-1, 1.5), resolution=200)
-            ax.set_title(f"{LABELS[name]}: train accuracy {run.accuracy:.3f}")
-        for ax in axes[0]:
-            ax.set_xlabel("")
-        for ax in axes[:, 1]:
-            ax.set_ylabel("")
-    return draw
-
-
-def _draw_seeds(result: Result):
-    def draw(fig):
-        ax = fig.subplots()
-        accs = np.array([result.seed_accuracy[n] for n in OPTIMIZERS])  # (4, n_seeds)
-        x = np.arange(len(OPTIMIZERS))
-        ax.plot(x, accs, color="0.6", lw=0.8, zorder=2)  # one line per seed: the same initial weights
-        ax.scatter(np.repeat(x, accs.shape[1]), accs.ravel(), color="C0", s=22, zorder=3,
-                   label="one seed (fresh He weights, joined by a line)")
-        ax.scatter(x, [result.runs[n].accuracy for n in OPTIMIZERS], marker="D", color="C1", s=30,
-                   zorder=4, label="headline run (the course's weights)")
-        ax.axhline(result.config.stuck_accuracy, color="0.5", lw=0.8, ls=":")
-        ax.set_xticks(x, [LABELS[n] for n in OPTIMIZERS])
-        ax.set_ylabel("train accuracy")
-        ax.set_ylim(0.45, 1.0)
-        fig.legend(loc="outside lower center", ncols=2)
-        ax.set_title(f"Train accuracy from {result.config.n_seeds} other initial weights "
-                     f"(dotted: stuck at ≤ {result.config.stuck_accuracy})")
-    return draw
-
-
-def _accuracy_table(result: Result) -> str:
-    c = result.config
-    rows = []
-    for n in OPTIMIZERS:
-        accs = result.seed_accuracy[n]
-        live = accs[accs > c.stuck_accuracy]
-        rows.append([LABELS[n], "not in the course" if COURSE[n] is None else f"{COURSE[n]:.4f}",
-                     f"{result.runs[n].accuracy:.4f}", seed_summary(accs),
-                     f"{int((accs <= c.stuck_accuracy).sum())} of {accs.size}",
-                     f"{live.mean():.3f}" if live.size else "–"])
-    return markdown_table(["optimizer", "course", "this run (course's weights)",
-                           f"{c.n_seeds} seeds: mean (range)", f"seeds stuck at ≤ {c.stuck_accuracy}",
-                           "mean of the other seeds"], rows, align="lccccc")
-
-
-def _summary(values: np.ndarray, prefix: str) -> dict:
-    return {f"{prefix}_mean": float(values.mean()), f"{prefix}_min": float(values.min()),
-            f"{prefix}_max": float(values.max())}
-
-
-def _metrics(result: Result) -> dict:
-    c, m = result.config, result.data.X_train.shape[1]
-    stuck = {n: result.seed_accuracy[n] <= c.stuck_accuracy for n in OPTIMIZERS}
-    optimizers = {n: {"accuracy": result.runs[n].accuracy, "first_cost": float(result.runs[n].costs[0]),
-                      "last_cost": float(result.runs[n].costs[-1]), "stuck_seeds": int(stuck[n].sum()),
-                      **_summary(result.seed_accuracy[n], "seed_accuracy"),
-                      **_summary(result.seed_cost[n], "seed_cost")} for n in OPTIMIZERS}
-    for n in OPTIMIZERS:
-        if COURSE[n] is not None:
-            optimizers[n]["course_accuracy"] = COURSE[n]
-    gap = result.seed_accuracy["adam"] - result.seed_accuracy["gd"]
-    batch = {bs.batch_label(b, m): {"batch_size": min(b, m), "final_cost": float(run.costs[-1]),
-                                 "accuracy": run.accuracy, "estimated_seconds": float(run.seconds[-1]),
-                                 "updates": int(run.updates[-1]),
-                                 **_summary(result.batch_seed_cost[b], "seed_final_cost"),
-                                 **_summary(result.batch_seed_accuracy[b], "seed_accuracy")}
-             for b, run in result.batch.items()}
-    return {"optimizers": optimizers, "n_seeds": c.n_seeds, "stuck_accuracy": c.stuck_accuracy,
-            "seeds_stuck_for_every_optimizer": int(np.logical_and.reduce(list(stuck.values())).sum()),
-            "adam_minus_gd_min": float(gap.min()), "adam_minus_gd_max": float(gap.max()),
-            "seeds_adam_above_gd": int((gap > 0).sum()),
-            "gd_momentum_max_difference": float(np.abs(result.seed_accuracy["gd"]
-                                                       - result.seed_accuracy["momentum"]).max()),
-            "batch": batch, "c_update": c.c_update, "c_example": c.c_example,
-            "paths": qp.metrics(result.paths, c.path_shown)}
-
-
-def report(result: Result) -> Report:
-    c, m = result.config, result.data.X_train.shape[1]
-    figures = {
-        "costs": FigureSpec(_draw_costs(result), (6.4, 3.6),
-                            "Cost against epoch of gradient descent, momentum, RMSprop and Adam"),
-        "boundaries": FigureSpec(_draw_boundaries(result), (8.0, 5.4),
-                                 "Decision boundaries of the four trained networks on the moons data"),
-        "seeds": FigureSpec(_draw_seeds(result), (6.4, 3.4),
-                            "Train accuracy of each optimizer from several initial weights"),
-        "batch_sizes": FigureSpec(bs.draw_factory(result.batch, m, c.batch_learning_rate), (9.0, 3.6),
-                            "Cost of batch, mini-batch and stochastic gradient descent against "
-                            "updates and against estimated time"),
-        "paths": FigureSpec(qp.draw_factory(result.paths, LABELS, c.path_shown, c.path_start, c.curvature),
-                            (8.0, 5.2),
-                            f"Paths of the four optimizers over {c.path_steps} steps on the contours "
-                            "of an ill-conditioned quadratic"),
-    }
-    batch_table = bs.table(result.batch, result.batch_seed_cost, result.batch_seed_accuracy, m,
-                           c.c_update, c.c_example)
-    tables = {"accuracy": _accuracy_table(result), "batch_comparison": batch_table,
-              "path_distances": qp.table(result.paths, LABELS, c.path_shown, c.path_steps)}
-    data = {"quadratic_paths": qp.data(result.paths, LABELS, c.path_shown, c.path_start, c.curvature)}
-    return Report(figures, tables, _metrics(result), data, thumbnail="paths")

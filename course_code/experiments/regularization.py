@@ -27,11 +27,8 @@ from ..checks import check_fields
 from ..initializers import METHODS, initialize_parameters
 from ..network import accuracy
 from ..optimizers import gd
-from ..report import FigureSpec, Report
 from ..schedules import constant
 from ..training import train_many
-from . import _regularization_figures as figures
-from . import _regularization_tables as tables
 
 SEED = 0  # the first seed tried, not tuned: every claim is checked across the other seeds
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
@@ -181,24 +178,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
         {v: np.array([[s[v].train_accuracy, s[v].test_accuracy] for s in seed_runs]) for v in VARIANTS},
         {v: np.array([s[v].weight_sq for s in seed_runs]) for v in VARIANTS},
         acc, wsq, strip)
-
-
-# ---------------------------------------------------------------------- report
-def report(result: Result) -> Report:
-    """Figures (costs, boundaries, seeds, sweep, sweep boundaries), tables and metrics."""
-    c = result.config
-    figs = {
-        "costs": FigureSpec(figures.draw_costs(result), (6.4, 4.2),
-                            "Cost against iteration without regularization, with L2 and with dropout"),
-        "boundaries": FigureSpec(figures.draw_boundaries(result), (9.0, 3.5),
-                                 "Decision boundaries of the three networks on the football stand-in"),
-        "seeds": FigureSpec(figures.draw_seeds(result), (6.4, 3.3),
-                            "Train and test accuracy of each variant for every initial draw"),
-        "sweep": FigureSpec(figures.draw_sweep(result), (9.0, 4.0),
-                            "Train and test accuracy and the sum of squared weights against the L2 "
-                            "strength lambda, log scale"),
-        "sweep_boundaries": FigureSpec(figures.draw_sweep_boundaries(result), (9.0, 3.5),
-                                       "Decision boundaries at a small, the course's and a large "
-                                       f"lambda ({', '.join(f'{v:g}' for v in c.strip_lambdas)})"),
-    }
-    return Report(figs, tables.tables(result), tables.metrics(result), thumbnail="boundaries")

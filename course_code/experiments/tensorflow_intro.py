@@ -18,7 +18,6 @@ import numpy as np
 from .. import datasets, tf_intro
 from ..checks import check_fields
 from ..initializers import initialize_parameters
-from ..report import FigureSpec, Report, markdown_table, seed_summary
 
 SEED = 1
 #: Rough run time of the default config on a 2-core machine, TensorFlow's import included.
@@ -80,14 +79,14 @@ def confusion_matrix(logits, Y) -> np.ndarray:
     return M
 
 
-def _first_epoch_at_target(accuracy: np.ndarray) -> int:
+def first_epoch_at_target(accuracy: np.ndarray) -> int:
     """First epoch (1-based) with accuracy >= the target, or 0 if never."""
     hit = np.flatnonzero(accuracy >= TARGET_ACCURACY)
     return int(hit[0]) + 1 if hit.size else 0
 
 
-def _reached(epochs: np.ndarray) -> np.ndarray:
-    """The entries of ``epochs`` (from :func:`_first_epoch_at_target`) that reached the target."""
+def epochs_to_target(epochs: np.ndarray) -> np.ndarray:
+    """The entries of ``epochs`` (from :func:`first_epoch_at_target`) that reached the target."""
     return epochs[epochs > 0]
 
 
@@ -114,7 +113,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
         c = tf_intro.train_model(*data, learning_rate=config.course_learning_rate, seed=s, **kw)
         accs.append((r.final_train_accuracy, r.final_test_accuracy))
         course_accs.append((c.final_train_accuracy, c.final_test_accuracy))
-        epochs.append((_first_epoch_at_target(r.test_accuracy), _first_epoch_at_target(c.test_accuracy)))
+        epochs.append((first_epoch_at_target(r.test_accuracy), first_epoch_at_target(c.test_accuracy)))
     keras = None
     if config.keras_check:
         keras = tf_intro.compare_with_keras(headline, *data, learning_rate=config.learning_rate,
@@ -123,167 +122,3 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
     return Result(config, data, seed, headline, course, np.array(accs), np.array(course_accs),
                   np.array(epochs), keras,
                   _tape_check(config, data, rng), confusion_matrix(logits, data.Y_test))
-
-
-# ---------------------------------------------------------------------- report
-def _draw_samples(result: Result, rows: int = 4, cols: int = 6):
-    def draw(fig):
-        axes = fig.subplots(rows, cols)
-        X, Y = result.data.X_train, result.data.Y_train
-        for i, ax in enumerate(axes.ravel()):
-            ax.imshow(X[:, i].reshape(8, 8), cmap="gray_r", vmin=0.0, vmax=1.0,
-                      interpolation="nearest")
-            ax.set_title(f"label {int(np.argmax(Y[:, i]))}", fontsize=9, pad=3)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-        fig.suptitle(f"The first {rows * cols} training images (8 × 8 pixels, 0 = white)")
-    return draw
-
-
-def _label(lr: float, course: bool) -> str:
-    return f"learning rate {lr:g}" + (" (the course's)" if course else "")
-
-
-def _draw_costs(result: Result):
-    from ..plotting import plot_costs
-
-    def draw(fig):
-        ax = fig.subplots()
-        cfg = result.config
-        epochs = np.arange(1, cfg.num_epochs + 1)
-        plot_costs(ax, epochs, result.run.costs, label=_label(cfg.learning_rate, False), log=True)
-        plot_costs(ax, epochs, result.course_rate.costs, label=_label(cfg.course_learning_rate, True),
-                   log=True)
-        ax.axhline(np.log(6), color="0.5", lw=0.8, ls=":")
-        ax.annotate("ln 6: a uniform guess", (cfg.num_epochs, np.log(6)), xytext=(0, 3),
-                    textcoords="offset points", fontsize=8, color="0.5", ha="right")
-        ax.legend(loc="lower left")
-        ax.set_title(f"Adam, mini-batches of {cfg.minibatch_size}: mean cost of each epoch")
-    return draw
-
-
-def _draw_accuracy(result: Result):
-    def draw(fig):
-        ax = fig.subplots()
-        cfg = result.config
-        epochs = np.arange(1, cfg.num_epochs + 1)
-        for i, (run, lr, course) in enumerate(((result.run, cfg.learning_rate, False),
-                                               (result.course_rate, cfg.course_learning_rate, True))):
-            ax.plot(epochs, run.train_accuracy, color=f"C{i}", label=f"train, {_label(lr, course)}")
-            ax.plot(epochs, run.test_accuracy, color=f"C{i}", ls="--",
-                    label=f"test, {_label(lr, course)}")
-        ax.axhline(TARGET_ACCURACY, color="0.5", lw=0.8, ls=":")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("accuracy")
-        ax.set_ylim(0.0, 1.02)
-        ax.legend(loc="lower right")
-        ax.set_title(f"Accuracy after each epoch (dotted: the target {TARGET_ACCURACY})")
-    return draw
-
-
-def _draw_confusion(result: Result):
-    def draw(fig):
-        ax = fig.subplots()
-        M = result.confusion
-        C = M.shape[0]
-        ax.imshow(M, cmap="Blues", vmin=0, vmax=max(int(M.max()), 1))
-        for i in range(C):
-            for j in range(C):
-                ax.text(j, i, str(M[i, j]), ha="center", va="center", fontsize=9,
-                        color="white" if M[i, j] > 0.6 * M.max() else "black")
-        ax.set_xticks(range(C))
-        ax.set_yticks(range(C))
-        ax.set_xlabel("predicted digit")
-        ax.set_ylabel("true digit")
-        ax.grid(False)
-        acc = np.trace(M) / M.sum()
-        ax.set_title(f"Test set ({int(M.sum())} images): accuracy {acc:.3f}")
-    return draw
-
-
-def _keras_table(k: tf_intro.KerasComparison) -> str:
-    rows = [["every weight and bias (max over elements)", "", "", f"{k.max_abs_weight_difference:.1e}"]]
-    for what, pair in (("train cost", k.train_cost), ("test cost", k.test_cost),
-                       ("train accuracy", k.train_accuracy), ("test accuracy", k.test_accuracy)):
-        rows.append([what, f"{pair[0]:.6f}", f"{pair[1]:.6f}", f"{abs(pair[0] - pair[1]):.1e}"])
-    return markdown_table(["final", "low-level loop", "Keras model.fit", "absolute difference"], rows,
-                          align="lrrr")
-
-
-def report(result: Result) -> Report:
-    cfg, run, course_run = result.config, result.run, result.course_rate
-    course, seeds = course_run, result.seed_accuracy
-    rows = [[_label(lr, c), cfg.num_epochs, r.final_train_accuracy, r.final_test_accuracy,
-             _first_epoch_at_target(r.test_accuracy) or "never"]
-            for r, lr, c in ((run, cfg.learning_rate, False), (course, cfg.course_learning_rate, True))]
-    accuracy = markdown_table(
-        ["run", "epochs", "train", "test", f"first epoch with test ≥ {TARGET_ACCURACY}"], rows,
-        align="lrrrr")
-    def seed_row(lr, course, accs, epochs):
-        this = course_run if course else run
-        reached = _reached(epochs)
-        return [_label(lr, course),
-                f"{this.final_train_accuracy:.3f} / {this.final_test_accuracy:.3f}",
-                seed_summary(accs[:, 0]), seed_summary(accs[:, 1]),
-                f"{reached.mean():.0f} ({reached.min()}–{reached.max()})" if reached.size else "never",
-                f"{reached.size} of {len(epochs)}"]
-
-    seed_table = markdown_table(
-        ["run", "this run (train / test)", f"train, {cfg.n_seeds} seeds: mean (range)",
-         f"test, {cfg.n_seeds} seeds", f"first epoch with test ≥ {TARGET_ACCURACY}: mean (range)",
-         f"seeds reaching {TARGET_ACCURACY}"],
-        [seed_row(cfg.learning_rate, False, seeds, result.seed_epochs_to_target[:, 0]),
-         seed_row(cfg.course_learning_rate, True, result.seed_course_accuracy,
-                  result.seed_epochs_to_target[:, 1])], align="lccccc")
-    shapes = {k: f"{cfg.check_layer_dims[int(k[1:])]} × {cfg.check_layer_dims[int(k[1:]) - 1]}"
-              if k[0] == "W" else f"{cfg.check_layer_dims[int(k[1:])]} × 1" for k in result.tape_errors}
-    tape = markdown_table(["parameter", "shape", "relative error, GradientTape vs backward"],
-                          [[k, shapes[k], f"{e:.1e}"] for k, e in result.tape_errors.items()],
-                          align="lcr")
-    tables = {"accuracy": accuracy, "seeds": seed_table, "gradient_tape": tape}
-    course_reached = _reached(result.seed_epochs_to_target[:, 1])
-    metrics = {
-        "learning_rate": cfg.learning_rate, "course_learning_rate": cfg.course_learning_rate,
-        "learning_rate_ratio": cfg.learning_rate / cfg.course_learning_rate,
-        "num_epochs": cfg.num_epochs, "n_train": int(result.data.X_train.shape[1]),
-        "n_test": int(result.data.X_test.shape[1]),
-        "train_accuracy": run.final_train_accuracy, "test_accuracy": run.final_test_accuracy,
-        "first_cost": float(run.costs[0]), "last_cost": float(run.costs[-1]),
-        "epochs_to_target": _first_epoch_at_target(run.test_accuracy),
-        "course_rate_train_accuracy": course.final_train_accuracy,
-        "course_rate_test_accuracy": course.final_test_accuracy,
-        "course_rate_last_cost": float(course.costs[-1]),
-        "course_rate_epochs_to_target": _first_epoch_at_target(course.test_accuracy),
-        "n_seeds": cfg.n_seeds,
-        "seed_test_mean": float(seeds[:, 1].mean()), "seed_test_min": float(seeds[:, 1].min()),
-        "seed_test_max": float(seeds[:, 1].max()), "seed_train_mean": float(seeds[:, 0].mean()),
-        "seed_train_min": float(seeds[:, 0].min()), "seed_train_max": float(seeds[:, 0].max()),
-        "seed_course_test_mean": float(result.seed_course_accuracy[:, 1].mean()),
-        "seed_course_test_min": float(result.seed_course_accuracy[:, 1].min()),
-        "seed_course_test_max": float(result.seed_course_accuracy[:, 1].max()),
-        "seed_course_train_mean": float(result.seed_course_accuracy[:, 0].mean()),
-        "seed_epochs_to_target_max": int(result.seed_epochs_to_target[:, 0].max()),
-        # over the seeds that reach the target (see seed_course_reaching_target); 0 if none
-        "seed_course_epochs_to_target_min": int(course_reached.min()) if course_reached.size else 0,
-        "seed_course_epochs_to_target_max": int(result.seed_epochs_to_target[:, 1].max()),
-        "seed_course_reaching_target": int(np.sum(result.seed_epochs_to_target[:, 1] > 0)),
-        "tape_max_relative_error": max(result.tape_errors.values()),
-        "test_errors": int(result.confusion.sum() - np.trace(result.confusion)),
-    }
-    if result.keras is not None:
-        k = result.keras
-        tables["keras"] = _keras_table(k)
-        metrics["keras_max_abs_weight_difference"] = k.max_abs_weight_difference
-        metrics["keras_train_cost_difference"] = abs(k.train_cost[0] - k.train_cost[1])
-    figures = {
-        "samples": FigureSpec(_draw_samples(result), (7.2, 5.4),
-                              "A 4 by 6 grid of 8 by 8 digit images, each titled with its label"),
-        "costs": FigureSpec(_draw_costs(result), (6.4, 3.6),
-                            "Mean cross-entropy per epoch at the raised and at the course's learning rate"),
-        "accuracy_curves": FigureSpec(_draw_accuracy(result), (6.4, 3.8),
-                                      "Train and test accuracy per epoch at both learning rates"),
-        "confusion": FigureSpec(_draw_confusion(result), (4.8, 4.4),
-                                "Confusion matrix of the trained network on the test images"),
-    }
-    return Report(figures, tables, metrics, thumbnail="accuracy_curves")

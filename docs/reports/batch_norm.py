@@ -41,11 +41,15 @@ if importlib.util.find_spec("course_code") is None:
 # variance were constants.
 
 # %%
+import functools
+
 import numpy as np
 
+from course_code.batchnorm_network import backward, forward, with_batchnorm
 from course_code.gradient_check import gradient_check
 from course_code.initializers import initialize_parameters
-from course_code.network import backward, with_batchnorm
+
+training_mode = functools.partial(forward, training=True)  # the batch's own mean and variance
 
 rng = np.random.default_rng(0)
 dims = [4, 8, 6, 5, 1]
@@ -64,9 +68,10 @@ def constant_statistics(AL, Y, caches, **kw):
     return backward(AL, Y, wrong, **kw)
 
 
-print(f"correct backward:          relative difference {gradient_check(params, X, Y, epsilon=1e-6):.2e}")
-print(f"statistics as constants:   relative difference "
-      f"{gradient_check(params, X, Y, epsilon=1e-6, backward_fn=constant_statistics):.2e}")
+right = gradient_check(params, X, Y, epsilon=1e-6, forward_fn=training_mode, backward_fn=backward)
+wrong = gradient_check(params, X, Y, epsilon=1e-6, forward_fn=training_mode, backward_fn=constant_statistics)
+print(f"correct backward:          relative difference {right:.2e}")
+print(f"statistics as constants:   relative difference {wrong:.2e}")
 
 # %% [markdown]
 # ## Run the experiment, shortened
@@ -79,15 +84,16 @@ import dataclasses
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from course_code import experiments
+from course_code import experiments, figures
 
 bn = experiments.get("batch_norm")
+bn_figures = figures.get("batch_norm")
 config = dataclasses.replace(bn.Config(), learning_rates=(0.3, 1.0, 3.0), n_seeds=2)
 result = bn.run(config, rng=np.random.default_rng(bn.SEED))
 print(f"{result.diverged.size} training runs")
 
 # %%
-report = bn.report(result)
+report = bn_figures.report(result)
 spec = report.figures["rates"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)
@@ -113,7 +119,7 @@ if metrics_file.is_file():
     for i, method in enumerate(bn.METHODS):
         ours, theirs = result.final_cost[i, j, 0], site[method]["curve_final_cost_headline"]
         assert np.isclose(ours, theirs, rtol=1e-9, atol=0), (method, ours, theirs)
-        print(f"{bn.LABELS[method]:>20}: final cost {ours:.6f}, site {theirs:.6f}")
+        print(f"{bn_figures.LABELS[method]:>20}: final cost {ours:.6f}, site {theirs:.6f}")
 else:
     print("metrics.json not found (not inside the repository): nothing to compare")
 
@@ -127,10 +133,9 @@ else:
 
 # %%
 from course_code import datasets
-from course_code.network import accuracy, forward
+from course_code.batchnorm_network import accuracy, train
 from course_code.optimizers import gd
 from course_code.schedules import constant
-from course_code.training import train
 
 data = datasets.moons(n_test=300)
 r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(), schedule=constant(1.0),

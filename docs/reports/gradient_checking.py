@@ -46,7 +46,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments
+from course_code import experiments, figures
 from course_code.gradient_check import (
     gradient_check,
     grads_to_vector,
@@ -59,6 +59,7 @@ from course_code.losses import cross_entropy_from_logits
 from course_code.network import backward, forward
 
 gc = experiments.get("gradient_checking")
+gc_figures = figures.get("gradient_checking")
 config = gc.TINY
 result = gc.run(config, rng=np.random.default_rng(gc.SEED))
 print(f"{config.n_eps} steps x (2 costs + {config.n_seeds} random networks)")
@@ -97,7 +98,7 @@ display(Markdown("\n".join(rows)))
 # $\varepsilon = 10^{-7}$ on the round-off side.
 
 # %%
-report = gc.report(result)
+report = gc_figures.report(result)
 spec = report.figures["sweep"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)

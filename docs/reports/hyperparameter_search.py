@@ -62,12 +62,13 @@ print("beta in [0.9, 0.99):", np.sum(betas < 0.99), " beta in [0.99, 0.999]:", n
 # page's $8 \times 8$ and five searches:
 
 # %%
-from course_code import experiments
+from course_code import experiments, figures
 
 hs = experiments.get("hyperparameter_search")
+hs_figures = figures.get("hyperparameter_search")
 config = dataclasses.replace(hs.Config(), max_grid=6, n_seeds=3, refine_rounds=2)
 result = hs.run(config, rng=np.random.default_rng(hs.SEED))
-report = hs.report(result)
+report = hs_figures.report(result)
 spec = report.figures["budget"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)
@@ -118,16 +119,23 @@ Markdown(report.tables["rounds"])
 # The sweep runner sends the trials to Dask workers. Here, the runner uses an embedded
 # `LocalCluster` with 2 worker processes. It gives the same results as a serial run:
 # each trial's seed comes from its index, not from the worker that runs it. `cache_dir=None`
-# keeps this notebook from writing a trial cache.
+# keeps this notebook from writing a trial cache. Dask is an optional part of the package
+# (`pip install "course_code[sweep]"`); without it the cell runs the trials serially only.
 
 # %%
-from course_code.sweep import sweep
+import importlib.util
+
+from course_code.build.sweep import sweep
 
 trials = search.random_trials(search.SPACE, 8, seed=1)
 serial = sweep(trials, serial=True, cache_dir=None)
-on_dask = sweep(trials, workers=2, cache_dir=None)
-print(f"{len(trials)} trials, serially and on {on_dask.where}")
-print("same results:", serial.results == on_dask.results)
+if importlib.util.find_spec("distributed") is None:
+    print("Dask is not installed: the trials ran serially (pip install 'course_code[sweep]' for Dask)")
+    on_dask = serial
+else:
+    on_dask = sweep(trials, workers=2, cache_dir=None)
+    print(f"{len(trials)} trials, serially and on {on_dask.where}")
+    print("same results:", serial.results == on_dask.results)
 for r in sorted(on_dask.results, key=lambda r: -r.val_accuracy)[:3]:
     print(f"  alpha = {r.trial.values['learning_rate']:.3g}, beta = {r.trial.values['beta']:.4f}: "
           f"validation accuracy {r.val_accuracy:.3f}")

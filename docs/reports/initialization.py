@@ -45,9 +45,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments
+from course_code import experiments, figures
 
 init = experiments.get("initialization")
+init_figures = figures.get("initialization")
 config = dataclasses.replace(init.Config(), n_seeds=1)
 result = init.run(config, rng=np.random.default_rng(init.SEED))
 print(f"{len(result.runs)} runs of {config.num_iterations} iterations")
@@ -55,7 +56,7 @@ print(f"{len(result.runs)} runs of {config.num_iterations} iterations")
 # %%
 print(f"{'':>18} {'first cost':>10} {'last cost':>9} {'train':>6} {'test':>5}  distinct units")
 for method, run in result.runs.items():
-    print(f"{init.LABELS[method]:>18} {run.costs[0]:10.4f} {run.costs[-1]:9.4f} "
+    print(f"{init_figures.LABELS[method]:>18} {run.costs[0]:10.4f} {run.costs[-1]:9.4f} "
           f"{run.train_accuracy:6.4f} {run.test_accuracy:5.2f}  {run.distinct_units}")
 
 # %% [markdown]
@@ -67,7 +68,7 @@ for method, run in result.runs.items():
 # The figure is drawn by the same function as the site's figure.
 
 # %%
-report = init.report(result)
+report = init_figures.report(result)
 spec = report.figures["costs"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)

@@ -48,20 +48,21 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments
+from course_code import experiments, figures
 
 lr_decay = experiments.get("lr_decay")
+lr_decay_figures = figures.get("lr_decay")
 config = dataclasses.replace(lr_decay.Config(), n_seeds=1)
 result = lr_decay.run(config, rng=np.random.default_rng(lr_decay.SEED))
 print(f"{len(result.runs) + len(result.variants)} runs from the course's start and "
       f"{config.n_seeds} extra seed, {config.num_epochs} epochs each")
 
 # %%
-report = lr_decay.report(result)
+report = lr_decay_figures.report(result)
 print(f"{'train accuracy':<28} {'course':>6} {'here':>6} {'seed':>6}")
 for key, run in result.runs.items():
     course = report.metrics["runs"][key].get("course_accuracy")
-    print(f"{lr_decay.label(key):<28} {'-' if course is None else f'{course:.3f}':>6} "
+    print(f"{lr_decay_figures.label(key):<28} {'-' if course is None else f'{course:.3f}':>6} "
           f"{run.accuracy:6.3f} {result.seed_accuracy[key][0]:6.3f}")
 
 # %% [markdown]
@@ -76,7 +77,7 @@ for key, run in result.runs.items():
 # course printed after epochs 0, 1000, 2000, 3000 and 4000 each reading reproduces.
 
 # %%
-found = lr_decay.readings(result)
+found = lr_decay_figures.readings(result)
 print(f"{'decay/reading':<22} {'rates printed after 0/1000/2000':<33} {'rates':>5} {'costs':>5} {'acc':>5}")
 for key, r in found.items():
     printed = " / ".join(r["printed_lr"][:3])

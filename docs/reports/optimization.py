@@ -47,10 +47,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments
+from course_code import experiments, figures
 from course_code.optimizers import momentum
 
 opt = experiments.get("optimization")
+opt_figures = figures.get("optimization")
 config = dataclasses.replace(opt.Config(), n_seeds=1, sgd_epochs=10, batch_points=10)
 result = opt.run(config, rng=np.random.default_rng(opt.SEED))
 print(f"4 optimizers x {config.num_epochs} epochs (+ 1 seed, + batch sizes)")
@@ -59,7 +60,7 @@ print(f"4 optimizers x {config.num_epochs} epochs (+ 1 seed, + batch sizes)")
 print(f"{'':>18} {'first cost':>10} {'last cost':>9} {'train acc':>9}  course")
 for name, run in result.runs.items():
     course = opt.COURSE[name]
-    print(f"{opt.LABELS[name]:>18} {run.costs[0]:10.4f} {run.costs[-1]:9.4f} {run.accuracy:9.4f}  "
+    print(f"{opt_figures.LABELS[name]:>18} {run.costs[0]:10.4f} {run.costs[-1]:9.4f} {run.accuracy:9.4f}  "
           f"{'-' if course is None else f'{course:.4f}'}")
 
 # %% [markdown]
@@ -71,7 +72,7 @@ for name, run in result.runs.items():
 # The figure is drawn by the same function as the site's figure.
 
 # %%
-report = opt.report(result)
+report = opt_figures.report(result)
 spec = report.figures["costs"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)

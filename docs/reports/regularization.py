@@ -54,16 +54,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments
+from course_code import experiments, figures
 
 reg = experiments.get("regularization")
+reg_figures = figures.get("regularization")
 config = dataclasses.replace(reg.Config(), n_seeds=2, sweep_lambdas=(0.0, 0.03, 0.3, 3.0),
                              sweep_iterations=4000, sweep_seeds=1, strip_lambdas=(0.03, 0.3, 3.0))
 result = reg.run(config, rng=np.random.default_rng(reg.SEED))
 
 print(f"{'':>28} {'train':>6} {'test':>6} {'gap':>6} {'sum W^2':>8}")
 for variant, run in result.runs.items():
-    print(f"{reg.tables.label(variant, config):>28} {run.train_accuracy:6.3f} {run.test_accuracy:6.3f} "
+    print(f"{reg_figures.label(variant, config):>28} {run.train_accuracy:6.3f} {run.test_accuracy:6.3f} "
           f"{run.train_accuracy - run.test_accuracy:+6.3f} {run.weight_sq:8.1f}")
 
 # %% [markdown]
@@ -73,7 +74,7 @@ for variant, run in result.runs.items():
 # islands around the mislabeled training patches; L2 and dropout draw a smoother line.
 
 # %%
-report = reg.report(result)
+report = reg_figures.report(result)
 spec = report.figures["boundaries"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)
@@ -86,7 +87,7 @@ plt.show()
 print(f"{'':>26} {'train: mean (range)':>20} {'test: mean (range)':>20}")
 for variant in reg.VARIANTS:
     cells = [f"{a.mean():.3f} ({a.min():.3f}-{a.max():.3f})" for a in result.seed_accuracy[variant].T]
-    print(f"{reg.tables.label(variant, config):>26} {cells[0]:>20} {cells[1]:>20}")
+    print(f"{reg_figures.label(variant, config):>26} {cells[0]:>20} {cells[1]:>20}")
 
 # %% [markdown]
 # ## Same numbers as the site

@@ -51,7 +51,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 
-from course_code import experiments, tf_intro
+from course_code import experiments, figures, tf_intro
 
 print(tf_intro.linear_function(np.random.RandomState(1)).numpy().ravel())
 print(tf_intro.sigmoid(np.array([-1.0, 0.0, 12.0])).numpy())
@@ -65,6 +65,7 @@ print(tf_intro.one_hot_matrix(1, depth=4).numpy())
 
 # %%
 tfi = experiments.get("tensorflow_intro")
+tfi_figures = figures.get("tensorflow_intro")
 config = dataclasses.replace(tfi.Config(), num_epochs=8, n_seeds=1)
 result = tfi.run(config, rng=np.random.default_rng(tfi.SEED))
 for name, run in (("raised rate", result.run), ("course's rate", result.course_rate)):
@@ -76,7 +77,7 @@ for name, run in (("raised rate", result.run), ("course's rate", result.course_r
 # drawn by the same function as the site's figure:
 
 # %%
-report = tfi.report(result)
+report = tfi_figures.report(result)
 spec = report.figures["accuracy_curves"]
 fig = plt.figure(figsize=spec.size, layout="constrained")
 spec.draw(fig)
@@ -98,8 +99,9 @@ display(Markdown(report.tables["gradient_tape"]))
 
 # %%
 fe = experiments.get("framework_equivalence")
+fe_figures = figures.get("framework_equivalence")
 eq = fe.run(fe.TINY, rng=np.random.default_rng(fe.SEED))
-eq_report = fe.report(eq)
+eq_report = fe_figures.report(eq)
 display(Markdown(eq_report.tables["mistakes"]))
 assert eq_report.metrics["all_mapped_match"]
 

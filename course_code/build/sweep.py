@@ -3,7 +3,7 @@
 A sweep is a list of :class:`~course_code.search.Trial`. Each trial is looked up in the
 trial cache first (``<cache_dir>/<key>.json``, the key hashing the trial, the task, the
 source of :mod:`course_code.search` and everything it imports, and the library versions,
-as :func:`course_code.build.cache_key` does for experiments); only the missing ones run:
+as :func:`course_code.build.cache.result_key` does for experiments); only the missing ones run:
 
 - ``serial=True``: one after the other in this process;
 - otherwise on Dask (``dask.distributed``): an embedded ``LocalCluster`` of worker
@@ -13,7 +13,8 @@ as :func:`course_code.build.cache_key` does for experiments); only the missing o
 A trial's result depends on its record only (its seed comes from its index), so the
 same sweep gives the same results serially, on any number of workers, and after a worker
 dies mid-sweep (Dask re-runs the lost trials elsewhere; each trial is reported once).
-This module (with :mod:`course_code.cli`) writes files; :mod:`course_code.search` does not.
+Part of the build: it writes files; :mod:`course_code.search` does not. Dask is the
+``sweep`` extra (``pip install course_code[sweep]``), imported only when a sweep runs.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .search import Task, Trial, TrialResult, run_trial
+from ..search import Task, Trial, TrialResult, run_trial
+from .cache import atomic_write, code_hash, library_versions
 
 __all__ = ["SweepOutcome", "local_cluster", "sweep", "trial_key"]
 
-DEFAULT_CACHE = Path(".cache/experiments/_trials")
+DEFAULT_CACHE = Path(".cache/trials")
 #: Environment of the embedded cluster's workers: one BLAS thread each (the workers are the parallelism).
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: Dask settings of the embedded cluster: no statistical profiler in the workers (it samples every
@@ -150,15 +152,14 @@ def sweep(trials: Sequence[Trial], task: Task | None = None, *, serial: bool = F
         Called as ``on_result(result, cached, k, n)`` as each of the ``n`` trials finishes
         (cached ones first); progress output and tests hook in here.
     """
-    from .build import atomic_write, code_hash, library_versions
-
     trials, task = list(trials), task or Task()
     if len({t.index for t in trials}) != len(trials):
         raise ValueError("trial indices must be distinct (each index seeds its trial)")
     if scheduler is not None and "://" not in scheduler:
         raise ValueError(f"scheduler must be an address like tcp://HOST:PORT, got {scheduler!r}")
     start = time.perf_counter()
-    code, versions = code_hash("course_code.search"), library_versions(("dask", "distributed"))
+    code = code_hash("course_code.search")
+    versions = library_versions(("numpy", "scipy", "scikit-learn", "dask", "distributed"))
     keys = {t.index: trial_key(t, task, code, versions) for t in trials}
     results: dict[int, TrialResult] = {}
     todo: dict[Trial, str] = {}

@@ -1,14 +1,11 @@
-"""Figures, tables and metrics of the batch-norm experiment (see :mod:`.batch_norm`).
-
-Matplotlib is imported inside the draw functions only, so running the experiment never
-imports it.
-"""
+"""Figures, tables and metrics of the ``batch_norm`` experiment."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..report import markdown_table, seed_summary
+from ..experiments.batch_norm import Result
+from .report import FigureSpec, Report, markdown_table, seed_summary
 
 METHODS = ("plain", "bn")
 LABELS = {"plain": "without batch norm", "bn": "with batch norm"}
@@ -243,3 +240,20 @@ def draw_bands(result):
         fig.suptitle(f"Pre-activations on the training set, learning rate {c.curve_rate:g} (headline seed)",
                      fontsize=10.5)
     return draw
+
+
+def report(result: Result) -> Report:
+    """Figures (rates, curves, preactivations), tables (accuracy, cost, tolerance) and metrics."""
+    c = result.config
+    figures = {
+        "rates": FigureSpec(draw_rates(result), (9.0, 3.6),
+                            "Final training cost and test accuracy against the learning rate, "
+                            "with and without batch norm, one dot per seed"),
+        "curves": FigureSpec(draw_curves(result), (6.4, 3.6),
+                             f"Cost against epoch at learning rate {c.curve_rate:g}, "
+                             "with and without batch norm"),
+        "preactivations": FigureSpec(draw_bands(result), (9.0, 2.4 * len(c.tracked_layers) + 0.6),
+                                     "Percentile bands of hidden-layer pre-activations against epoch: "
+                                     "without batch norm, before and after normalizing"),
+    }
+    return Report(figures, tables(result), metrics(result), thumbnail="rates")

@@ -3,7 +3,7 @@
 The site shows every figure in a light and a dark version (the page picks the one that
 matches the reader's theme). :func:`theme` gives the matplotlib settings of each; the
 data colours are the Okabe-Ito colour-blind-safe palette, readable on both backgrounds.
-This is the only module of the package that imports matplotlib.
+All of the package's matplotlib lives in :mod:`course_code.figures`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from .network import forward
+from ..network import forward
 
 __all__ = [
     "CLASS_COLORS",
