@@ -41,18 +41,25 @@ function configure(msg) {
   if (!Array.isArray(dims) || dims[0] !== c.data.X.length) {
     throw new Error("layerDims must start with the number of inputs (" + c.data.X.length + "), got " + JSON.stringify(dims));
   }
+  // One epoch of training on a throwaway copy checks every other value (data shapes, optimizer,
+  // lambd, keepProb, ...), so that a bad value is reported now, not at "start". On an error the
+  // previous configuration stays.
+  const before = [config, run];
   config = c;
-  // one epoch of training checks every other value (data shapes, optimizer, lambd, keepProb ...)
-  // on a throwaway copy, so a bad value is reported now and not at "start"
-  reset();
-  const probe = trainEpochs(1, false);
-  if (probe instanceof Error) { config = null; run = null; throw probe; }
+  let probe;
+  try {
+    reset();
+    probe = trainEpochs(1, false);
+  } catch (err) {
+    probe = err;
+  }
+  if (probe instanceof Error) { [config, run] = before; throw probe; }
 }
 
 function reset() {
   const c = config;
   run = {
-    epoch: 0, state: null, started: 0,
+    epoch: 0, state: null,
     params: core.initialize(c.layerDims, c.init, core.makeRng(c.seed, 0), c.initScale),
     shuffleRng: core.makeRng(c.seed, 1),
     dropoutRng: core.makeRng(c.seed, 2),
@@ -95,7 +102,7 @@ function report(type, costs, seconds) {
 // Returns the new epochs' costs; an error (say, divergence) comes back with the epochs before it.
 function chunk(maxEpochs) {
   const t0 = performance.now(), costs = [];
-  let n = 1, error = null;
+  let n = run.n || 1, error = null;  // epochs per call of the core, tuned as we go
   while (costs.length < maxEpochs) {
     const take = Math.min(n, maxEpochs - costs.length), t = performance.now();
     const out = trainEpochs(take, true);
@@ -105,6 +112,7 @@ function chunk(maxEpochs) {
     if (left <= 0) break;
     n = Math.max(1, Math.min(4 * take, Math.floor(take * left / Math.max(dt, 0.01))));  // fill what is left
   }
+  run.n = n;
   return { costs: costs, seconds: (performance.now() - t0) / 1000, error: error };
 }
 

@@ -609,10 +609,19 @@ def test_worker_messages(page):
     assert [m["epoch"] for m in run] == sorted(m["epoch"] for m in run) and run[-1]["epoch"] == 40
     assert sum(len(m["costs"]) for m in run) == 30
 
-    # a bad value is reported at configure, naming it
-    _post(page, dict(_football_config(), keepProb=0))
-    page.wait_for_function("() => window.msgs.at(-1).type === 'error'")
-    assert "keepProb" in page.evaluate("window.msgs.at(-1).message")
+    # a bad value is reported at configure, naming it; the previous configuration stays
+    for bad, words in [({"keepProb": 0}, ["keepProb", "got 0"]), ({"init": "glorot"}, ["glorot"]),
+                       ({"layerDims": [2, 20, 3, 2]}, ["output layer"]), ({"batchSize": 0}, ["batchSize"]),
+                       ({"schedule": {"name": "constant", "lr0": -1}}, ["lr0", "-1"])]:
+        count = page.evaluate("window.msgs.length")
+        _post(page, dict(_football_config(), **bad))
+        page.wait_for_function("n => window.msgs.length > n", arg=count)
+        answer = page.evaluate("window.msgs.at(-1)")
+        assert answer["type"] == "error" and all(w in answer["message"] for w in words), (bad, answer)
+        page.evaluate("window.msgs.pop()")
+    _post(page, {"type": "reset"})
+    back = _wait_messages(page, len(msgs) + 1)[-1]
+    assert back["type"] == "ready" and back["epoch"] == 0 and back["params"] == initial
 
 
 def test_worker_full_batch_equals_the_core(page):
@@ -683,6 +692,12 @@ def test_worker_keeps_the_page_responsive(page):
                           t_start)
     _wait_messages(page, 1)  # no error message
     page.evaluate("clearInterval(window.beatTimer)")
+    # paused means stopped: the next message is the answer to one step, one epoch further
+    paused = page.evaluate("window.msgs.length")
+    _post(page, {"type": "step"})
+    msgs = _wait_messages(page, paused + 1)
+    assert [m["type"] for m in msgs[paused - 1:]] == ["paused", "progress"]
+    assert msgs[paused]["epoch"] == msgs[paused - 1]["epoch"] + 1 and len(msgs[paused]["costs"]) == 1
     FIGURES["main thread while the worker trains"] = figures = {
         "long tasks (> 50 ms)": facts["longTasks"],
         "largest gap between 10 ms timer ticks (ms)": facts["beat"],
