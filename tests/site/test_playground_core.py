@@ -647,7 +647,13 @@ def test_worker_full_batch_equals_the_core(page):
 def test_worker_keeps_the_page_responsive(page):
     """While the worker trains (and the page paints its decision boundary after every message), no
     task on the page's main thread lasts over 50 ms (PerformanceObserver 'longtask'); a 120 ms busy
-    loop on the main thread, afterwards, is seen by the same observer."""
+    loop on the main thread, afterwards, is seen by the same observer.
+
+    A loaded machine can stall the page's main thread by itself: on 2 cores with a load average
+    of 6, one window once held a 315 ms task while the page's longest message handler took 4 ms.
+    A long task that the playground causes (big messages, work on the main thread) comes with
+    every batch of messages, so training is measured in up to 3 windows of 20000 epochs (about
+    70 messages each) and one of them must be free of long tasks. Every window is recorded."""
     assert page.evaluate("PerformanceObserver.supportedEntryTypes.includes('longtask')")
     page.evaluate("""() => {
       window.longTasks = [];
@@ -678,33 +684,35 @@ def test_worker_keeps_the_page_responsive(page):
     page.evaluate("""() => { const inner = window.worker.onmessage;
       window.worker.onmessage = e => { inner(e); window.paint(e.data); }; }""")
     _wait_messages(page, 1)
-    t_start = page.evaluate("window.beat.maxGap = 0, window.beat.last = performance.now(), performance.now()")
-    _post(page, {"type": "start"})
-    # train until 20000 epochs are done (about 100 progress messages)
-    page.wait_for_function("() => window.msgs.some(m => m.epoch >= 20000 || m.type === 'error')",
-                           timeout=60_000)
-    _post(page, {"type": "pause"})
-    page.wait_for_function("() => window.msgs.some(m => m.type === 'paused')")
-    facts = page.evaluate("""t0 => ({longTasks: window.longTasks.filter(t => t.start >= t0),
-      beat: window.beat.maxGap, handlerMax: Math.max(...window.handlerMs.slice(1)),
-      messages: window.msgs.length, epoch: window.msgs.at(-1).epoch,
-      seconds: (performance.now() - t0) / 1000})""",
-                          t_start)
-    _wait_messages(page, 1)  # no error message
+    windows = []
+    for _ in range(3):
+        t0, first, epoch0 = page.evaluate("""() => { window.beat.maxGap = 0; window.handlerMs = [];
+          window.beat.last = performance.now();
+          return [performance.now(), window.msgs.length, window.msgs.at(-1).epoch]; }""")
+        _post(page, {"type": "start"})
+        page.wait_for_function("e => window.msgs.some(m => m.epoch >= e || m.type === 'error')",
+                               arg=epoch0 + 20_000, timeout=60_000)
+        _post(page, {"type": "pause"})
+        page.wait_for_function("() => ['paused', 'error'].includes(window.msgs.at(-1).type)")
+        _wait_messages(page, 1)  # no error message
+        windows.append(page.evaluate("""([t0, first]) => ({
+          longTasks: window.longTasks.filter(t => t.start >= t0),
+          heartbeatMaxGapMs: window.beat.maxGap, longestHandlerMs: Math.max(...window.handlerMs),
+          messages: window.msgs.length - first, epochs: window.msgs.at(-1).epoch - window.msgs[first].epoch,
+          seconds: (performance.now() - t0) / 1000})""", [t0, first]))
+        if not windows[-1]["longTasks"]:
+            break
     page.evaluate("clearInterval(window.beatTimer)")
+    FIGURES["main thread while the worker trains"] = windows
+    print(f"\nmain thread while the worker trains: {json.dumps(windows)}")
+    assert not windows[-1]["longTasks"], f"long tasks in each of {len(windows)} windows: {windows}"
+
     # paused means stopped: the next message is the answer to one step, one epoch further
     paused = page.evaluate("window.msgs.length")
     _post(page, {"type": "step"})
     msgs = _wait_messages(page, paused + 1)
     assert [m["type"] for m in msgs[paused - 1:]] == ["paused", "progress"]
     assert msgs[paused]["epoch"] == msgs[paused - 1]["epoch"] + 1 and len(msgs[paused]["costs"]) == 1
-    FIGURES["main thread while the worker trains"] = figures = {
-        "long tasks (> 50 ms)": facts["longTasks"],
-        "largest gap between 10 ms timer ticks (ms)": facts["beat"],
-        "longest message handler (ms)": facts["handlerMax"], "progress messages": facts["messages"],
-        "epochs": facts["epoch"], "seconds": facts["seconds"]}
-    print(f"\nmain thread while the worker trains: {json.dumps(figures)}")
-    assert facts["longTasks"] == [], f"long tasks on the main thread: {facts['longTasks']}"
 
     # the control: a 120 ms task on the main thread is seen
     page.evaluate("() => setTimeout(() => { const t0 = performance.now(); "
