@@ -4,7 +4,14 @@
 //   keyboard focus while, and only while, they overflow, so a reader without a mouse can
 //   scroll them with the arrow keys; each is a named region so the focus says what it is
 //   on. (Chromium already makes such boxes focusable; Safari does not.)
-// - The search dialog gets an accessible name.
+// - The search dialog gets an accessible name, and its list of results leaves the Tab
+//   order: the theme makes the list a Tab stop, but the search closes as the focus leaves
+//   the search box, so Tab landed on a collapsed, invisible list. The results are reached
+//   with the arrow keys from the search box (the theme's own keys), as before.
+// - The scheme toggle: when the scheme comes from the reader's system setting, the theme
+//   checks neither of its two radio buttons, so Tab landed on the first one, whose name
+//   ("Switch to dark mode") and focus ring belong to the light scheme: in the dark scheme
+//   the focus was invisible and misnamed. The button of the scheme shown is checked.
 // The focus ring of these boxes is in stylesheets/extra.css (.a11y-scroll).
 (function () {
   "use strict";
@@ -57,9 +64,20 @@
     if (dialog && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
       dialog.setAttribute("aria-label", "Search");
     }
+    var results = document.querySelector(".md-search__scrollwrap[tabindex='0']");
+    if (results) results.setAttribute("tabindex", "-1");
+  }
+
+  function schemeToggle() {
+    var inputs = [].slice.call(document.querySelectorAll("input.md-option[name='__palette']"));
+    if (inputs.some(function (input) { return input.checked; })) return;
+    var scheme = document.body.getAttribute("data-md-color-scheme");
+    var shown = inputs.filter(function (input) { return input.getAttribute("data-md-color-scheme") === scheme; });
+    if (shown.length) shown[0].checked = true;  // no change event: the theme need not redraw
   }
 
   function setUp() {
+    schemeToggle();
     searchDialog();
     scrollers();
     // The theme wraps tables in .md-typeset__scrollwrap from its own script: look again
