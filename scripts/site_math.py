@@ -6,12 +6,16 @@ Used by scripts/mkdocs_hooks.py: :func:`render_math` rewrites a built page, and
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+# A sibling in scripts/ (MkDocs puts that folder on sys.path while it loads the hooks).
+from npm_fetch import NpmFetchError, npm_tarball, npm_tarball_url, read_member
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,11 +143,13 @@ def render_math(output: str, where: str) -> str:
 # The formulas' font: STIX Two Math (SIL Open Font License), which has the OpenType MATH
 # table browsers need to lay out MathML well (stretchy brackets, radicals, fraction rules).
 # It comes from the npm registry (the @fontsource package) at build time, checked against
-# the registry's sha512, cached in .cache/fonts/, and subset to the characters the site's
-# formulas use: ~25 kB instead of 400 kB.
-MATH_FONT_URL = "https://registry.npmjs.org/@fontsource/stix-two-math/-/stix-two-math-5.3.0.tgz"
-MATH_FONT_SHA512 = ("9de8287a8cf0e954978d9328cf02914a6fdd842413eb672c65cb9e6bd23c298a8f699abff0a6db04"
-                    "1ac0d3664717b032b91e6654c2ffa7eab46f016e4887f619")
+# the registry's sha512, cached in .cache/fonts/ (npm_fetch.py), and subset to the
+# characters the site's formulas use: ~25 kB instead of 400 kB.
+MATH_FONT_PACKAGE, MATH_FONT_VERSION = "@fontsource/stix-two-math", "5.3.0"
+MATH_FONT_INTEGRITY = ("sha512-negoeozw6VSXjZMozwKRSm/dhCQT62csZcuea9I8KYqPaZq/8KbbBBrA02ZHF7AyuR5mVML/"
+                       "p+q0bwFuSIf2GQ==")
+MATH_FONT_SHA512 = base64.b64decode(MATH_FONT_INTEGRITY.partition("-")[2]).hex()  # the subset's cache key
+MATH_FONT_URL = npm_tarball_url(MATH_FONT_PACKAGE, MATH_FONT_VERSION)
 MATH_FONT_MEMBER = "package/files/stix-two-math-latin-400-normal.woff2"
 MATH_FONT_TARGET = "assets/fonts/math.woff2"
 MATH_FONT_CACHE = ROOT / ".cache" / "fonts" / "stix-two-math-5.3.0.tgz"
@@ -153,23 +159,10 @@ TAG = re.compile(r"<[^>]+>")
 
 def math_font_archive() -> Path:
     """The font package, downloaded once from the npm registry and checked."""
-    if not MATH_FONT_CACHE.is_file():
-        import urllib.request
-
-        try:
-            with urllib.request.urlopen(MATH_FONT_URL, timeout=60) as response:
-                data = response.read()
-        except OSError as e:
-            raise PluginError(f"cannot download the math font {MATH_FONT_URL}: {e}; on a machine without "
-                              f"network access, put that file at {MATH_FONT_CACHE}") from None
-        digest = hashlib.sha512(data).hexdigest()
-        if digest != MATH_FONT_SHA512:
-            raise PluginError(f"{MATH_FONT_URL} has sha512 {digest}, expected {MATH_FONT_SHA512}")
-        MATH_FONT_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        partial = MATH_FONT_CACHE.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(MATH_FONT_CACHE)
-    return MATH_FONT_CACHE
+    try:
+        return npm_tarball(MATH_FONT_PACKAGE, MATH_FONT_VERSION, MATH_FONT_INTEGRITY, MATH_FONT_CACHE.parent)
+    except NpmFetchError as e:
+        raise PluginError(f"the math font: {e}") from None
 
 
 def subset_math_font(chars: set[str], dest: Path) -> None:
@@ -180,7 +173,6 @@ def subset_math_font(chars: set[str], dest: Path) -> None:
     """
     import io
     import shutil
-    import tarfile
 
     from fontTools import subset, version
     from fontTools.ttLib import TTFont
@@ -192,8 +184,7 @@ def subset_math_font(chars: set[str], dest: Path) -> None:
         shutil.copyfile(cached, dest)
         return
 
-    with tarfile.open(math_font_archive()) as archive:
-        font = TTFont(io.BytesIO(archive.extractfile(MATH_FONT_MEMBER).read()), recalcTimestamp=False)
+    font = TTFont(io.BytesIO(read_member(math_font_archive(), MATH_FONT_MEMBER)), recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]

@@ -1,0 +1,366 @@
+"""Accessibility of the built site in a real headless Chromium, offline.
+
+- An axe-core audit of every page (the topic pages and the report notebooks) in the light
+  and the dark scheme, at 1280 px, and of three pages at a phone's 390 px, and of the
+  search dialog open on results, with the WCAG 2.0 and 2.1 level A and AA rules. axe-core
+  is the npm package at the version pinned below, downloaded once from the npm registry,
+  checked against the registry's integrity hash and cached in .cache/npm/
+  (scripts/npm_fetch.py), never committed. Violations are counted per page and scheme by
+  impact and written to screenshots/axe-report.json; the test fails on any critical or
+  serious one (there are none of any impact today).
+- The keyboard: every Tab stop of a page is on screen and shows a focus ring; the scheme
+  toggle, the search (and its results), the content tabs, the interactive figures' toggles
+  and sliders, and wide tables are reached with Tab and work with keys.
+
+The site is test_browser.py's build (the fixtures are shared). To iterate quickly on a site
+already built, set ``COURSE_SITE_DIR`` to its folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import test_browser
+from test_browser import base_url, browser, screenshots  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+# `npm view axe-core@4.14.1 dist.integrity`; the latest 4.x when it was pinned.
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = ("sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37Ogu"
+                 "dVGtQ==")
+AXE_CACHE = ROOT / ".cache" / "npm"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+# Violations that come from the theme or from mkdocs-jupyter's notebook HTML and that the
+# site cannot fix from its side: (rule id, CSS selector of the element, why). A node is
+# let through only when both match; anything else still fails. Empty: everything axe
+# found was fixed from our side (stylesheets/a11y.css, javascripts/a11y.js).
+ALLOWED: list[tuple[str, str, str]] = []
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory):
+    """test_browser's strict build of the site, or the one in $COURSE_SITE_DIR."""
+    prebuilt = os.environ.get("COURSE_SITE_DIR")
+    if prebuilt:
+        return Path(prebuilt)
+    return test_browser.site_dir.__wrapped__(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import npm_fetch
+    finally:
+        sys.path.pop(0)
+    try:
+        archive = npm_fetch.npm_tarball("axe-core", AXE_VERSION, AXE_INTEGRITY, AXE_CACHE)
+    except npm_fetch.NpmFetchError as e:
+        if test_browser.in_ci():
+            pytest.fail(f"axe-core: {e}")
+        pytest.skip(f"axe-core: {e}")
+    return npm_fetch.read_member(archive, "package/axe.min.js").decode("utf-8")
+
+
+def _guard(page, base: str, problems: list[str]) -> None:
+    host = urlparse(base).netloc
+
+    def route(r):
+        if urlparse(r.request.url).netloc != host:
+            problems.append(f"off-site request {r.request.url}")
+            r.abort()
+        else:
+            r.continue_()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+
+# axe's results, cut down to what the report needs; the allow-list is applied here, where
+# the elements are at hand (a node is allowed when its element matches the selector).
+AUDIT = """async ([tags, rules, allowed]) => {
+  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, rules,
+                                           resultTypes: ["violations"]});
+  return results.violations.map(v => {
+    const nodes = v.nodes.map(n => {
+      const el = n.target.length === 1 ? document.querySelector(n.target[0]) : null;
+      const why = allowed.find(([rule, sel]) => rule === v.id && el && el.matches(sel));
+      return {target: n.target.join(" >>> "), html: n.html.slice(0, 160), impact: n.impact || v.impact,
+              summary: (n.failureSummary || "").slice(0, 300), allowed: why ? why[2] : null};
+    });
+    return {id: v.id, impact: v.impact, help: v.help, nodes};
+  });
+}"""
+
+
+def _audit(page, extra_rules: tuple[str, ...] = ()) -> list[dict]:
+    rules = {rule: {"enabled": True} for rule in extra_rules}
+    return page.evaluate(AUDIT, [WCAG_TAGS, rules, ALLOWED])
+
+
+def _counts(violations: list[dict], *, allowed: bool) -> dict[str, int]:
+    """Failing elements by impact (``allowed``: the allow-listed ones instead)."""
+    c = Counter(n["impact"] for v in violations for n in v["nodes"] if bool(n["allowed"]) == allowed)
+    return {k: c[k] for k in IMPACTS if c[k]}
+
+
+def _record(report: dict, failures: list[str], name: str, violations: list[dict]) -> None:
+    report[name] = {"violations": _counts(violations, allowed=False),
+                    "allowed": _counts(violations, allowed=True),
+                    "rules": {v["id"]: {"impact": v["impact"], "help": v["help"], "count": len(v["nodes"]),
+                                        "nodes": v["nodes"][:5]} for v in violations}}
+    for v in violations:
+        bad = [n for n in v["nodes"] if not n["allowed"] and n["impact"] in ("critical", "serious")]
+        if bad:
+            failures.append(f"{name}: {v['id']} ({v['impact']}, {len(bad)} elements): {v['help']}\n"
+                            + "\n".join(f"    {n['target']}: {n['summary'][:200]}" for n in bad[:4]))
+
+
+def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: list[str],
+                 report: dict, failures: list[str], problems: list[str], *, search: bool) -> None:
+    expected = {"light": "default", "dark": "slate"}[scheme]
+    # A first visit follows the reader's system preference (the palette's media queries).
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context.add_init_script(axe)  # sent to the browser once, not once per page
+    page = context.new_page()
+    _guard(page, base, problems)
+    where = scheme if width == 1280 else f"{scheme}, {width} px"
+    for path in paths:
+        page.goto(urljoin(base, path), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        if page.locator(".interactive-figure").count():
+            page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected, path
+        _record(report, failures, f"{path or '/'} ({where})", _audit(page))
+    if search:  # the search dialog, open on results (and named: a best-practice rule, asked for here)
+        page.goto(base, wait_until="load")
+        page.wait_for_load_state("networkidle")  # the search index is loaded
+        page.locator("input.md-search__input").focus()
+        page.keyboard.type("Adam", delay=10)
+        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => getComputedStyle(document.querySelector('.md-search__output')).opacity"
+                               " === '1'")  # faded in: mid-fade colours are not the ones read
+        _record(report, failures, f"/ ({where}, search open)", _audit(page, ("aria-dialog-name",)))
+    context.close()
+
+
+# A phone's layout (the navigation folds into a drawer, tables and code scroll sideways):
+# a topic page with an interactive figure and content tabs, a report, and the home page.
+PHONE_PAGES = ["", "optimization/", "reports/optimization/"]
+
+
+def test_axe_wcag21_aa_every_page_light_and_dark(site_dir, base_url, browser, axe_source, screenshots):  # noqa: F811
+    paths = test_browser.page_paths(site_dir)
+    report, failures, problems = {}, [], []
+    found = (report, failures, problems)
+    for scheme in ("light", "dark"):
+        _audit_pages(browser, base_url, axe_source, scheme, 1280, paths, *found, search=True)
+        _audit_pages(browser, base_url, axe_source, scheme, 390, PHONE_PAGES, *found, search=False)
+    (screenshots / "axe-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    assert not problems, "\n".join(problems)
+    assert not failures, f"axe-core {AXE_VERSION}, WCAG 2.1 A/AA (details: screenshots/axe-report.json):\n" \
+        + "\n".join(failures)
+
+
+# ---------------------------------------------------------------------- keyboard
+# What draws the focus ring of the focused element: itself, or, for the theme's visually
+# hidden radio buttons (the scheme toggle, the content tabs), the label (the one right
+# after the button, as the theme's stylesheet has it) or row of labels that stands for
+# them, and for the search box, its form.
+RING = r"""() => {
+  const e = document.activeElement;
+  let shown = e;
+  if (e.matches(".md-option")) shown = e.nextElementSibling;  // the theme rings the label after it
+  else if (e.matches(".tabbed-set > input")) shown = e.parentElement.querySelector(":scope > .tabbed-labels");
+  else if (e.matches(".md-search__input")) shown = e.closest(".md-search__form");
+  const s = getComputedStyle(shown), box = shown.getBoundingClientRect();
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+  // A box-shadow counts when it is a ring: an outer shadow that spreads (not a soft drop
+  // shadow, nor the inset rule under the tabs' titles that is there without the focus).
+  const layers = s.boxShadow === "none" ? [] : s.boxShadow.split(/,(?![^(]*\))/);
+  const spread = layers.some(l => !l.includes("inset")
+    && parseFloat((l.replace(/rgba?\([^)]*\)/, "").match(/-?[\d.]+px/g) || [])[3] || 0) >= 1);
+  return {tag: e.tagName.toLowerCase(), id: e.id, cls: String(e.className).slice(0, 60),
+          name: (e.getAttribute("aria-label") || e.title || e.textContent || "").trim().slice(0, 50),
+          ring: outline || spread, outline: `${s.outlineStyle} ${s.outlineWidth}`,
+          shadow: s.boxShadow, visible: box.width > 0 && box.height > 0 && s.visibility !== "hidden"};
+}"""
+
+
+def _open(browser, base: str, path: str, problems: list[str], *, scheme: str = "light", width: int = 1280):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    _guard(page, base, problems)
+    page.goto(urljoin(base, path), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.locator(".interactive-figure").count():
+        page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
+    return context, page
+
+
+FOCUSED = "() => document.activeElement.tagName + '.' + document.activeElement.className"
+
+
+def _tab_to(page, selector: str, limit: int = 250) -> dict:
+    """Press Tab until the focus is on ``selector``; the focused element's facts."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return page.evaluate(RING)
+        seen.append(page.evaluate(FOCUSED))
+    raise AssertionError(f"{limit} Tab presses never reached {selector}; the last stops: {seen[-8:]}")
+
+
+def _assert_ring(facts: dict, what: str) -> None:
+    assert facts["visible"] and facts["ring"], f"{what}: no visible focus ring: {facts}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_tab_stop_is_visible_and_ringed(base_url, browser, scheme):  # noqa: F811
+    """The whole Tab order of a page with every kind of control (header, navigation, code
+    blocks, content tabs, figures, tables, the interactive figure): each stop is on screen
+    and shows a focus ring. (The hidden twin of a figure used to be an invisible stop.)"""
+    problems = []
+    context, page = _open(browser, base_url, "optimization/", problems, scheme=scheme)
+    stops, bad = [], []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        facts = page.evaluate(RING)
+        if facts["tag"] == "body" or (stops and facts == stops[0]):
+            break  # past the last stop
+        stops.append(facts)
+        if not (facts["visible"] and facts["ring"]):
+            bad.append(facts)
+    context.close()
+    assert len(stops) > 50, f"only {len(stops)} Tab stops: {stops}"
+    assert not bad, f"{len(bad)} of {len(stops)} Tab stops invisible or without a focus ring:\n" \
+        + "\n".join(map(str, bad[:10]))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_scheme_toggle_and_search_by_keyboard(base_url, browser, scheme):  # noqa: F811
+    """The reader's system scheme is light or dark; either way Tab reaches the toggle, which
+    is named for what it does and ringed, and Enter switches the scheme and back."""
+    problems = []
+    context, page = _open(browser, base_url, "initialization/", problems, scheme=scheme)
+    body = "document.body.getAttribute('data-md-color-scheme')"
+    now, other = ("default", "slate") if scheme == "light" else ("slate", "default")
+    toggle = _tab_to(page, "input.md-option", limit=10)
+    _assert_ring(toggle, "the scheme toggle")
+    assert toggle["name"] == ("Switch to dark mode" if scheme == "light" else "Switch to light mode"), toggle
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {body} === '{other}'", timeout=5_000)
+    _assert_ring(page.evaluate(RING), "the scheme toggle, switched")  # the focus stays on the toggle
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {body} === '{now}'", timeout=5_000)
+
+    facts = _tab_to(page, "input.md-search__input", limit=10)
+    _assert_ring(facts, "the search box")
+    assert page.get_attribute(".md-search[role='dialog']", "aria-label") == "Search"
+    page.keyboard.type("Adam", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.keyboard.press("ArrowDown")  # into the results
+    result = page.evaluate(RING)
+    assert result["cls"].startswith("md-search-result__link"), result
+    _assert_ring(result, "a search result")
+    target = page.evaluate("document.activeElement.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.split("#")[0] == target.split("#")[0], timeout=10_000)
+    assert "Adam" in page.locator("article").inner_text()
+    context.close()
+    assert not problems, problems
+
+
+def test_content_tabs_by_keyboard(base_url, browser):  # noqa: F811
+    problems = []
+    context, page = _open(browser, base_url, "optimization/", problems)
+    first = page.locator(".tabbed-set").first
+    _assert_ring(_tab_to(page, ".tabbed-set > input"), "the content tabs")
+    assert page.evaluate("document.activeElement.id") == first.locator("input").first.get_attribute("id")
+    panels = first.locator(".tabbed-content > .tabbed-block")
+    assert panels.nth(0).is_visible() and not panels.nth(1).is_visible()
+    page.keyboard.press("ArrowRight")  # the next tab: Keras
+    assert first.locator("input").nth(1).is_checked()
+    assert panels.nth(1).is_visible() and not panels.nth(0).is_visible()
+    _assert_ring(page.evaluate(RING), "the content tabs after ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert first.locator("input").nth(0).is_checked() and panels.nth(0).is_visible()
+    context.close()
+    assert not problems, problems
+
+
+def test_interactive_figures_by_keyboard(base_url, browser):  # noqa: F811
+    problems = []
+    context, page = _open(browser, base_url, "optimization/", problems)
+    fig = ".interactive-figure[data-kind='optimizer-paths']"
+    lines = page.locator(f"{fig} svg path.if-line")
+    assert page.get_attribute(f"{fig} svg", "role") == "img"
+    title = page.locator(f"{fig} svg title").text_content()
+    assert page.get_attribute(f"{fig} svg", "aria-labelledby") and title.startswith("Paths of the optimizers")
+
+    # The first control of the figure is the gradient-descent toggle; Space switches it.
+    _assert_ring(_tab_to(page, f"{fig} input"), "the optimizer toggle")
+    assert page.evaluate("document.activeElement.type") == "checkbox"
+    before = lines.count()
+    page.keyboard.press("Space")
+    assert lines.count() == before - 1
+    page.keyboard.press("Space")
+    assert lines.count() == before
+    # Then its learning-rate slider: the arrow keys move it.
+    page.keyboard.press("Tab")
+    facts = page.evaluate(RING)
+    assert page.evaluate("document.activeElement.type") == "range", facts
+    _assert_ring(facts, "the learning-rate slider")
+    label = page.evaluate("document.activeElement.getAttribute('aria-valuetext')")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-valuetext')") != label
+    context.close()
+
+    context, page = _open(browser, base_url, "lr_decay/", problems, scheme="dark")
+    fig = ".interactive-figure[data-kind='lr-schedules']"
+    _assert_ring(_tab_to(page, f"{fig} input[type=range]"), "the α₀ slider (dark)")
+    output = page.locator(f"{fig} .if-slider output").first
+    shown = output.inner_text()
+    page.keyboard.press("ArrowLeft")
+    assert output.inner_text() != shown
+    log = _tab_to(page, f"{fig} .if-log input", limit=12)
+    _assert_ring(log, "the log-scale toggle (dark)")
+    d = page.get_attribute(f"{fig} path[data-key='inverse_time']", "d")
+    page.keyboard.press("Space")
+    assert not page.locator(f"{fig} .if-log input").is_checked()
+    assert page.get_attribute(f"{fig} path[data-key='inverse_time']", "d") != d
+    context.close()
+    assert not problems, problems
+
+
+def test_wide_boxes_take_the_focus_only_while_they_scroll(base_url, browser):  # noqa: F811
+    """A wide table on a phone gets the focus (and a name), and gives it up when the
+    window grows wide enough to show it whole."""
+    problems = []
+    context, page = _open(browser, base_url, "regularization/", problems, width=390)
+    wrap = page.locator(".md-typeset__scrollwrap").first
+    wrap.wait_for()
+    page.wait_for_function("() => document.querySelector('.md-typeset__scrollwrap.a11y-scroll')")
+    assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("role") == "region"
+    wrap.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.md-typeset__scrollwrap').scrollLeft > 0")
+    _assert_ring(page.evaluate(RING), "a wide table")
+    page.evaluate("document.activeElement.blur()")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.wait_for_function("() => !document.querySelector('.md-typeset__scrollwrap[tabindex]')")
+    context.close()
+    assert not problems, problems
