@@ -239,7 +239,7 @@ def train(X, Y, layer_dims, *, optimizer, schedule, num_epochs: int, batch_norm=
     ``TrainResult.running`` holds the running statistics for :func:`predict` and :func:`accuracy`.
 
     The loop is the readable one: :func:`forward` and :func:`backward` on parameters that are
-    views into one flat vector, which the optimizer's flat step updates at once.
+    views into one flat vector, which the optimizer's rule updates at once.
     """
     X, Y, rates, size, lambd, keep_prob = prepare(X, Y, layer_dims, optimizer, schedule, num_epochs,
                                                   mini_batch_size, lambd, keep_prob, record_every)
@@ -248,7 +248,7 @@ def train(X, Y, layer_dims, *, optimizer, schedule, num_epochs: int, batch_norm=
     keys = param_keys(params)
     state = optimizer.init({"theta": theta})
     slots = tuple(state.slots[s]["theta"] for s in optimizer.slot_names)
-    grad, work = np.empty_like(theta), np.empty_like(theta)
+    grad = np.empty_like(theta)
     running, costs, recorded, t = None, [], [], 0
     start = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -268,7 +268,8 @@ def train(X, Y, layer_dims, *, optimizer, schedule, num_epochs: int, batch_norm=
                 grads = backward(AL, Ys[:, a:b], caches, lambd=lambd * (b - a) / m, keep_prob=keep_prob)
                 np.concatenate([grads["d" + k].ravel() for k in keys], out=grad)
                 t += 1
-                optimizer.step(theta, grad, slots, t, lr, work)
+                new_theta, slots = optimizer.rule(theta, grad, slots, t, lr)
+                theta[...] = new_theta                     # in place: params are views into it
             if record:
                 costs.append(total / m + penalty)
                 recorded.append(epoch)

@@ -9,9 +9,10 @@ Every factory returns an :class:`Optimizer` used the same way (the optax pattern
 ``update`` never changes its inputs: it returns new parameters and a new state whose
 ``count`` is the number of updates taken so far.
 
-Each rule is written once, as an in-place *step* on flat vectors (all parameters laid
-end to end). ``update`` runs that step on copies; the training engine runs it directly on
-its parameter buffer, so the formula that is tested here is the one that trains.
+Each rule is written once, in the plain form of its formula: ``rule(w, dw, state, t, lr)``
+returns the new ``w`` and the new running averages, for arrays of any shape. ``update``
+runs it on all parameters laid end to end in one vector; the training engine runs the same
+function on its flat parameter buffer, so the formula tested here is the one that trains.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import numpy as np
 
 __all__ = ["OptState", "Optimizer", "adam", "check_learning_rate", "gd", "momentum", "rmsprop"]
 
-#: ``step(theta, g, slots, t, lr, work)``: update ``theta`` and ``slots`` in place.
-StepFn = Callable[[np.ndarray, np.ndarray, tuple, int, float, np.ndarray], None]
+#: ``rule(w, dw, state, t, lr) -> (w, state)``: one update of ``w`` (any shape) given its gradient
+#: ``dw``, the running averages ``state`` (a tuple, one array per slot), the update's number ``t``
+#: (1 for the first) and the learning rate ``lr``. Elementwise, so it serves any layout.
+Rule = Callable[[np.ndarray, np.ndarray, tuple, int, float], tuple[np.ndarray, tuple]]
 
 
 class OptState(NamedTuple):
@@ -77,19 +80,18 @@ class Optimizer:
     name : str
     slot_names : tuple of str
         Names of the running averages kept in the state.
-    step : callable
-        ``step(theta, g, slots, t, lr, work)`` updates the flat parameter vector ``theta``
-        and the flat ``slots`` in place, given the flat gradient ``g``, the step number
-        ``t`` (1 for the first update), the learning rate and a scratch vector ``work``.
-        Every rule is elementwise, so the arrays may have any (common) shape: ``train_many``
-        passes ``(K, P)`` blocks, one row per network, and updates all K networks at once.
+    rule : callable
+        ``rule(w, dw, state, t, lr) -> (w, state)``, the update in the plain form of its
+        formula (see :data:`Rule`). It is elementwise, so the arrays may have any (common)
+        shape: ``train`` passes the flat vector of all parameters, ``train_many`` a ``(K, P)``
+        block, one row per network, and updates all K networks at once.
     hyperparams : dict
         The constructor's arguments (for labels and provenance).
     """
 
     name: str
     slot_names: tuple[str, ...]
-    step: StepFn = field(repr=False, compare=False)
+    rule: Rule = field(repr=False, compare=False)
     hyperparams: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -117,7 +119,7 @@ class Optimizer:
         g = _flatten({k: grads.get(_grad_key(k), grads.get(k)) for k in keys}, keys)
         slots = tuple(_flatten(state.slots[s], keys) for s in self.slot_names)
         t = state.count + 1
-        self.step(theta, g, slots, t, lr, np.empty_like(theta))
+        theta, slots = self.rule(theta, g, slots, t, lr)
         new_slots = {s: _unflatten(v, params) for s, v in zip(self.slot_names, slots, strict=True)}
         return _unflatten(theta, params), OptState(t, new_slots)
 
@@ -139,7 +141,6 @@ def _unflatten(theta: np.ndarray, like: dict[str, np.ndarray]) -> dict[str, np.n
     return out
 
 
-# --8<-- [start:gd]
 def gd() -> Optimizer:
     """Plain gradient descent.
 
@@ -147,15 +148,14 @@ def gd() -> Optimizer:
     -----
     .. math:: W \\leftarrow W - \\alpha\\, dW
     """
-    def step(theta, g, slots, t, lr, work):
-        np.multiply(g, lr, out=work)
-        theta -= work
+    # --8<-- [start:gd]
+    def rule(w, dw, state, t, lr):
+        return w - lr * dw, state
+    # --8<-- [end:gd]
 
-    return Optimizer("gd", (), step, {})
-# --8<-- [end:gd]
+    return Optimizer("gd", (), rule, {})
 
 
-# --8<-- [start:momentum]
 def momentum(beta: float = 0.9) -> Optimizer:
     """Gradient descent with momentum, written as an exponential average (the course's form).
 
@@ -176,19 +176,16 @@ def momentum(beta: float = 0.9) -> Optimizer:
     """
     beta = _check_beta("beta", beta)
 
-    def step(theta, g, slots, t, lr, work):
-        (v,) = slots
-        v *= beta                             # v = beta * v + (1 - beta) * g
-        np.multiply(g, 1.0 - beta, out=work)
-        v += work
-        np.multiply(v, lr, out=work)          # theta = theta - lr * v
-        theta -= work
+    # --8<-- [start:momentum]
+    def rule(w, dw, state, t, lr):
+        (v,) = state
+        v = beta * v + (1 - beta) * dw
+        return w - lr * v, (v,)
+    # --8<-- [end:momentum]
 
-    return Optimizer("momentum", ("v",), step, {"beta": beta})
-# --8<-- [end:momentum]
+    return Optimizer("momentum", ("v",), rule, {"beta": beta})
 
 
-# --8<-- [start:rmsprop]
 def rmsprop(beta: float = 0.999, epsilon: float = 1e-8) -> Optimizer:
     """RMSprop: divide each step by a running root-mean-square of the gradient.
 
@@ -205,23 +202,16 @@ def rmsprop(beta: float = 0.999, epsilon: float = 1e-8) -> Optimizer:
     beta = _check_beta("beta", beta)
     epsilon = _check_epsilon(epsilon)
 
-    def step(theta, g, slots, t, lr, work):
-        (s,) = slots
-        s *= beta                             # s = beta * s + (1 - beta) * g**2
-        np.multiply(g, g, out=work)
-        work *= 1.0 - beta
-        s += work
-        np.sqrt(s, out=work)                  # theta = theta - lr * g / (sqrt(s) + eps)
-        work += epsilon
-        np.divide(g, work, out=work)
-        work *= lr
-        theta -= work
+    # --8<-- [start:rmsprop]
+    def rule(w, dw, state, t, lr):
+        (s,) = state
+        s = beta * s + (1 - beta) * dw**2
+        return w - lr * dw / (np.sqrt(s) + epsilon), (s,)
+    # --8<-- [end:rmsprop]
 
-    return Optimizer("rmsprop", ("s",), step, {"beta": beta, "epsilon": epsilon})
-# --8<-- [end:rmsprop]
+    return Optimizer("rmsprop", ("s",), rule, {"beta": beta, "epsilon": epsilon})
 
 
-# --8<-- [start:adam]
 def adam(beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> Optimizer:
     """Adam (Kingma & Ba 2015, Algorithm 1), as in the course.
 
@@ -244,21 +234,14 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> Opt
     beta2 = _check_beta("beta2", beta2)
     epsilon = _check_epsilon(epsilon)
 
-    def step(theta, g, slots, t, lr, work):
-        v, s = slots
-        v *= beta1                            # v = beta1 * v + (1 - beta1) * g
-        np.multiply(g, 1.0 - beta1, out=work)
-        v += work
-        s *= beta2                            # s = beta2 * s + (1 - beta2) * g**2
-        np.multiply(g, g, out=work)
-        work *= 1.0 - beta2
-        s += work
-        np.multiply(s, 1.0 / (1.0 - beta2**t), out=work)  # s_hat
-        np.sqrt(work, out=work)
-        work += epsilon                       # sqrt(s_hat) + eps
-        np.divide(v, work, out=work)          # v / (sqrt(s_hat) + eps)
-        work *= lr / (1.0 - beta1**t)         # ... times lr, with v_hat's correction
-        theta -= work
+    # --8<-- [start:adam]
+    def rule(w, dw, state, t, lr):
+        v, s = state
+        v = beta1 * v + (1 - beta1) * dw
+        s = beta2 * s + (1 - beta2) * dw**2
+        v_hat = v / (1 - beta1**t)
+        s_hat = s / (1 - beta2**t)
+        return w - lr * v_hat / (np.sqrt(s_hat) + epsilon), (v, s)
+    # --8<-- [end:adam]
 
-    return Optimizer("adam", ("v", "s"), step, {"beta1": beta1, "beta2": beta2, "epsilon": epsilon})
-# --8<-- [end:adam]
+    return Optimizer("adam", ("v", "s"), rule, {"beta1": beta1, "beta2": beta2, "epsilon": epsilon})

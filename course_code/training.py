@@ -185,7 +185,8 @@ def _fit(net: FlatMLP, X, Y, rngs: list, *, optimizer: Optimizer, rates: np.ndar
                         totals[i] += cross_entropy_from_logits(ZL if one else ZL[i], y) * ws.m
                 net.backward(Xb, Yb, ws, keep_prob, l2, work)
                 t += 1
-                optimizer.step(net.theta, net.grad, slots, t, lr, work)
+                theta, slots = optimizer.rule(net.theta, net.grad, slots, t, lr)
+                net.theta[...] = theta                     # in place: the layers are views into it
             if record:
                 costs.append([totals[i] / m + penalties[i] for i in range(K)])
                 recorded.append(epoch)
