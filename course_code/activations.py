@@ -19,7 +19,6 @@ __all__ = [
 ]
 
 
-# --8<-- [start:sigmoid]
 def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Logistic sigmoid, computed without overflow.
 
@@ -47,7 +46,6 @@ def sigmoid(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     e = np.exp(-np.abs(Z))  # in (0, 1]: cannot overflow
     A = np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return A, Z
-# --8<-- [end:sigmoid]
 
 
 def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
@@ -62,7 +60,6 @@ def sigmoid_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     return dA * s * (1.0 - s)
 
 
-# --8<-- [start:relu]
 def relu(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rectified linear unit, :math:`\\max(0, z)` element-wise.
 
@@ -82,7 +79,6 @@ def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     At :math:`z = 0` exactly the derivative is taken as 0, as in the course.
     """
     return dA * (cache > 0)
-# --8<-- [end:relu]
 
 
 def softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

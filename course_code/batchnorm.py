@@ -42,11 +42,8 @@ def _check(Z, gamma, beta):
     return Z
 
 
-# --8<-- [start:batchnorm_forward]
-# --8<-- [start:batchnorm_forward_def]
 def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, training: bool,
                       momentum: float = 0.9, epsilon: float = 1e-5):
-    # --8<-- [end:batchnorm_forward_def]
     """Normalize each row of ``Z`` and apply a learned scale and shift.
 
     Parameters
@@ -81,12 +78,12 @@ def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, tr
     and in training mode :math:`\\mu_{run} \\leftarrow m_{\\!o}\\,\\mu_{run} + (1 - m_{\\!o})\\,\\mu`
     (likewise for the variance), with :math:`m_{\\!o}` the ``momentum``.
     """
-    # --8<-- [start:batchnorm_forward_body]
     Z = _check(Z, gamma, beta)
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     if not epsilon > 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon!r}")
+    # --8<-- [start:batchnorm_forward]
     n = Z.shape[0]
     if running is None:
         running = RunningStats(np.zeros((n, 1)), np.ones((n, 1)))
@@ -101,14 +98,10 @@ def batchnorm_forward(Z, gamma, beta, running: RunningStats | None = None, *, tr
     Z_hat = (Z - mu) * inv_std
     out = gamma * Z_hat + beta
     return out, BatchNormCache(Z_hat, np.asarray(gamma, dtype=float), inv_std, training), running
-    # --8<-- [end:batchnorm_forward_body]
-# --8<-- [end:batchnorm_forward]
+    # --8<-- [end:batchnorm_forward]
 
 
-# --8<-- [start:batchnorm_backward]
-# --8<-- [start:batchnorm_backward_def]
 def batchnorm_backward(dout, cache: BatchNormCache):
-    # --8<-- [end:batchnorm_backward_def]
     """Backward pass of :func:`batchnorm_forward`.
 
     Returns
@@ -127,11 +120,11 @@ def batchnorm_backward(dout, cache: BatchNormCache):
     In inference mode the statistics are constants and
     :math:`dZ = \\gamma\\, d\\tilde z / \\sqrt{\\sigma^2 + \\varepsilon}`.
     """
-    # --8<-- [start:batchnorm_backward_body]
     Z_hat, gamma, inv_std, training = cache
     dout = np.asarray(dout, dtype=float)
     if dout.shape != Z_hat.shape:
         raise ValueError(f"dout has shape {dout.shape}, expected {Z_hat.shape}")
+    # --8<-- [start:batchnorm_backward]
     dbeta = dout.sum(axis=1, keepdims=True)
     dgamma = np.sum(dout * Z_hat, axis=1, keepdims=True)
     dZ_hat = dout * gamma
@@ -141,5 +134,4 @@ def batchnorm_backward(dout, cache: BatchNormCache):
     dZ = inv_std / m * (m * dZ_hat - dZ_hat.sum(axis=1, keepdims=True)
                         - Z_hat * np.sum(dZ_hat * Z_hat, axis=1, keepdims=True))
     return dZ, dgamma, dbeta
-    # --8<-- [end:batchnorm_backward_body]
-# --8<-- [end:batchnorm_backward]
+    # --8<-- [end:batchnorm_backward]

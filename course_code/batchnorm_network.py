@@ -118,15 +118,15 @@ def check_running(params: dict[str, np.ndarray], training, running) -> tuple:
     return running
 
 
-# --8<-- [start:batchnorm_layer]
 def batchnorm_relu_forward(A_prev, W, gamma, beta, running, *, training: bool):
     """Hidden layer with batch norm: LINEAR (no bias) -> BATCHNORM -> RELU; ``(A, cache)``."""
+    # --8<-- [start:batchnorm_layer]
     Z = W @ A_prev                          # no "+ b": the mean subtraction would cancel it
     Z_tilde, bn_cache, running = batchnorm_forward(Z, gamma, beta, running, training=training)
     A, _ = relu(Z_tilde)
     linear_activation = LinearActivationCache(LinearCache(A_prev, W, None), Z_tilde)
     return A, BNLayerCache(linear_activation, None, bn_cache, running)
-# --8<-- [end:batchnorm_layer]
+    # --8<-- [end:batchnorm_layer]
 
 
 def forward(X, params, *, training: bool, running=None, keep_prob=1.0, rng=None, masks=None):
@@ -158,9 +158,9 @@ def forward(X, params, *, training: bool, running=None, keep_prob=1.0, rng=None,
     return AL, caches
 
 
-# --8<-- [start:backward]
 def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
     """Gradients of the mean cross-entropy (plus L2) for :func:`forward` in training mode."""
+    # --8<-- [start:backward]
     lambd, keep_prob = check_lambd(lambd), check_keep_prob(keep_prob)
     m, L, grads = AL.shape[1], len(caches), {}
     dZ, dA = (AL - Y) / m, None  # output layer: sigmoid and cross-entropy combined
@@ -177,7 +177,7 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
         if cache.batchnorm is None:
             grads[f"db{l}"] = db
     return grads
-# --8<-- [end:backward]
+    # --8<-- [end:backward]
 
 
 def predict(X, params, *, running) -> np.ndarray:
@@ -227,7 +227,6 @@ def _init(init, layer_dims, batch_norm, rng) -> dict:
     return with_batchnorm(params, _selected_layers(batch_norm, layer_dims))
 
 
-# --8<-- [start:train]
 def train(X, Y, layer_dims, *, optimizer, schedule, num_epochs: int, batch_norm=True,
           mini_batch_size=None, lambd=0.0, keep_prob=1.0, init="he", rng, record_every: int = 100):
     """:func:`course_code.training.train` for a network with batch-normalized layers.
@@ -277,4 +276,3 @@ def train(X, Y, layer_dims, *, optimizer, schedule, num_epochs: int, batch_norm=
     epochs = np.array(recorded, dtype=int)
     return TrainResult({k: v.copy() for k, v in params.items()}, np.array(costs), rates[epochs], epochs,
                        time.perf_counter() - start, t, running)
-# --8<-- [end:train]

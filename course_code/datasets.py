@@ -131,6 +131,7 @@ def _football_split(rng, n, patches, patch_size, reach):
     wrong = np.unique(np.argsort(distance, axis=0)[:patch_size])
     Y[wrong] = 1.0 - Y[wrong]
     return X, Y.reshape(1, -1)
+# --8<-- [end:football]
 
 
 def football(*, rng: np.random.Generator, n_train: int = 211, n_test: int = 200,
@@ -177,7 +178,6 @@ def football(*, rng: np.random.Generator, n_train: int = 211, n_test: int = 200,
     train = _football_split(rng, n_train, patches, patch_size, float(reach))
     test = _football_split(rng, n_test, patches, patch_size, float(reach))
     return Dataset(*train, *test)
-# --8<-- [end:football]
 
 
 def digits(*, rng: np.random.Generator, n_classes: int = 6, n_test: int = 120) -> Dataset:

@@ -56,7 +56,6 @@ def vector_to_params(theta: np.ndarray, like: dict[str, np.ndarray]) -> dict[str
     return out
 
 
-# --8<-- [start:numerical_gradient]
 def numerical_gradient(f: Callable[[np.ndarray], float], theta, *, epsilon: float = 1e-7):
     """Centred-difference estimate of the gradient of ``f`` at ``theta``.
 
@@ -82,6 +81,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, *, epsilon: floa
     about :math:`u\\,|f| / \\varepsilon` from rounding (:math:`u \\approx 10^{-16}`), so a
     very small :math:`\\varepsilon` is *less* accurate, not more.
     """
+    # --8<-- [start:numerical_gradient]
     if not epsilon > 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon!r}")
     theta = np.array(theta, dtype=float)  # a private copy we can perturb
@@ -96,25 +96,24 @@ def numerical_gradient(f: Callable[[np.ndarray], float], theta, *, epsilon: floa
         flat[i] = old
         gflat[i] = (plus - minus) / (2 * epsilon)
     return grad
-# --8<-- [end:numerical_gradient]
+    # --8<-- [end:numerical_gradient]
 
 
-# --8<-- [start:relative_difference]
 def relative_difference(a, b) -> float:
     """Relative difference of two arrays (0 when both are 0).
 
     .. math:: \\frac{\\lVert a - b \\rVert_2}{\\lVert a \\rVert_2 + \\lVert b \\rVert_2}
     """
+    # --8<-- [start:relative_difference]
     a = np.asarray(a, dtype=float).ravel()
     b = np.asarray(b, dtype=float).ravel()
     if a.shape != b.shape:
         raise ValueError(f"cannot compare arrays of {a.size} and {b.size} elements")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
-# --8<-- [end:relative_difference]
+    # --8<-- [end:relative_difference]
 
 
-# --8<-- [start:gradient_check]
 def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, masks=None,
                    backward_fn=backward, forward_fn=forward):
     """Relative difference between backprop's gradient and the numerical gradient of the cost.
@@ -148,6 +147,7 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
         :func:`relative_difference` of the two gradient vectors. Below about 1e-7 means
         the backward pass is right.
     """
+    # --8<-- [start:gradient_check]
     if keep_prob < 1.0 and masks is None:
         raise ValueError("gradient_check with dropout needs fixed masks=, one per hidden layer")
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
@@ -162,4 +162,4 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
     grads = backward_fn(AL, Y, caches, lambd=lambd, keep_prob=keep_prob)
     approx = numerical_gradient(cost, params_to_vector(params), epsilon=epsilon)
     return relative_difference(grads_to_vector(grads, params), approx)
-# --8<-- [end:gradient_check]
+    # --8<-- [end:gradient_check]

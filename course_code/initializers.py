@@ -44,7 +44,6 @@ def weight_std(method: str, n_prev: int, n: int, *, scale: float = 10.0) -> floa
     raise ValueError(f"unknown init method {method!r}; expected one of {', '.join(METHODS)}")
 
 
-# --8<-- [start:initialize]
 def initialize_parameters(
     layer_dims: Sequence[int],
     method: str = "he",
@@ -83,6 +82,7 @@ def initialize_parameters(
         ``"W1" ... "WL"`` with ``W[l].shape == (n[l], n[l-1])`` and ``"b1" ... "bL"``
         with ``b[l].shape == (n[l], 1)``, all float64.
     """
+    # --8<-- [start:initialize]
     dims = _check_layer_dims(layer_dims)
     if method not in METHODS:
         raise ValueError(f"unknown init method {method!r}; expected one of {', '.join(METHODS)}")
@@ -98,4 +98,4 @@ def initialize_parameters(
             params[f"W{l}"] = rng.standard_normal((n, n_prev)) * std
         params[f"b{l}"] = np.zeros((n, 1))
     return params
-# --8<-- [end:initialize]
+    # --8<-- [end:initialize]

@@ -123,13 +123,13 @@ def run_keras(keras_opt, params: dict, grads: Sequence[dict]) -> list[dict]:
     return history
 
 
-# --8<-- [start:keras_optimizer]
 def keras_optimizer(opt: Optimizer, lr: float, *, naive: bool = False) -> tuple[str, dict]:
     """The Keras counterpart of ``opt`` at learning rate ``lr``: ``(class name, kwargs)``.
 
     ``naive=True`` gives the call written without the mapping: momentum's learning rate not
     scaled by ``1 - beta``, and RMSprop / Adam left at Keras' default epsilon (1e-7).
     """
+    # --8<-- [start:keras_optimizer]
     h = opt.hyperparams
     if opt.name == "gd":
         return "SGD", {"learning_rate": f64(lr)}
@@ -142,7 +142,7 @@ def keras_optimizer(opt: Optimizer, lr: float, *, naive: bool = False) -> tuple[
     if opt.name == "adam":
         return "Adam", {"learning_rate": f64(lr), "beta_1": f64(h["beta1"]), "beta_2": f64(h["beta2"]), **eps}
     raise ValueError(f"no Keras counterpart for optimizer {opt.name!r}")
-# --8<-- [end:keras_optimizer]
+    # --8<-- [end:keras_optimizer]
 
 
 def spec_text(spec: tuple[str, dict]) -> str:
@@ -183,7 +183,6 @@ def optimizer_trajectories(opt: Optimizer, lr: float, params: dict, grads: Seque
 
 
 # ------------------------------------------------------------------ schedules
-# --8<-- [start:keras_schedule]
 def keras_schedule(schedule: Schedule, steps_per_epoch: int, *, variant: str = "mapped"):
     """The Keras counterpart of one of our schedules: ``(class name, kwargs)``, or
     ``("float", {"learning_rate": lr0})`` for :class:`constant` (Keras takes a plain number).
@@ -207,7 +206,6 @@ def keras_schedule(schedule: Schedule, steps_per_epoch: int, *, variant: str = "
         raise ValueError(f"no Keras counterpart for schedule {schedule!r}")
     return name, {"initial_learning_rate": f64(schedule.lr0), "decay_steps": per,
                   "decay_rate": f64(schedule.decay_rate), **stair}
-# --8<-- [end:keras_schedule]
 
 
 def schedule_rates(spec: tuple[str, dict], n_steps: int) -> np.ndarray:

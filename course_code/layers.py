@@ -39,7 +39,6 @@ class LinearActivationCache(NamedTuple):
     Z: np.ndarray
 
 
-# --8<-- [start:linear]
 def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray):
     """Affine step :math:`Z = W A_{prev} + b`.
 
@@ -91,7 +90,6 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache):
     db = np.sum(dZ, axis=1, keepdims=True)
     dA_prev = W.T @ dZ
     return dA_prev, dW, db
-# --8<-- [end:linear]
 
 
 def linear_activation_forward(A_prev, W, b, activation: str):

@@ -27,7 +27,6 @@ def _check_pair(A: np.ndarray, Y: np.ndarray, name: str) -> None:
         raise ValueError(f"Y has shape {Y.shape} but {name} has shape {A.shape}; expected equal shapes")
 
 
-# --8<-- [start:cross_entropy]
 def cross_entropy_cost(AL: np.ndarray, Y: np.ndarray) -> float:
     """Mean binary cross-entropy of predicted probabilities ``AL`` against labels ``Y``.
 
@@ -54,13 +53,14 @@ def cross_entropy_cost(AL: np.ndarray, Y: np.ndarray) -> float:
     finite (at most :math:`-\\log 10^{-15} \\approx 34.5`). When the pre-activation
     :math:`z` is available, :func:`cross_entropy_from_logits` is exact instead.
     """
+    # --8<-- [start:cross_entropy]
     AL = np.asarray(AL, dtype=float)
     Y = np.asarray(Y, dtype=float)
     _check_pair(AL, Y, "AL")
     p = np.clip(AL, PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
     m = Y.shape[1]
     return float(-np.sum(Y * np.log(p) + (1.0 - Y) * np.log1p(-p)) / m)
-# --8<-- [end:cross_entropy]
+    # --8<-- [end:cross_entropy]
 
 
 def cross_entropy_from_logits(Z: np.ndarray, Y: np.ndarray) -> float:
@@ -82,7 +82,6 @@ def cross_entropy_from_logits(Z: np.ndarray, Y: np.ndarray) -> float:
     return float(np.mean(losses))
 
 
-# --8<-- [start:l2_cost]
 def l2_cost(params: dict[str, np.ndarray], lambd: float, m: int) -> float:
     """L2 penalty on the weights (not the biases).
 
@@ -90,13 +89,14 @@ def l2_cost(params: dict[str, np.ndarray], lambd: float, m: int) -> float:
     -----
     .. math:: \\frac{\\lambda}{2m} \\sum_{l=1}^{L} \\lVert W^{[l]} \\rVert_F^2
     """
+    # --8<-- [start:l2_cost]
     if lambd < 0:
         raise ValueError(f"lambd must be >= 0, got {lambd!r}")
     if m < 1:
         raise ValueError(f"m must be a positive number of examples, got {m!r}")
     weights = [v for k, v in params.items() if k.startswith("W")]
     return float(lambd / (2 * m) * sum(np.sum(np.square(W)) for W in weights))
-# --8<-- [end:l2_cost]
+    # --8<-- [end:l2_cost]
 
 
 def compute_cost(AL: np.ndarray, Y: np.ndarray, params=None, *, lambd: float = 0.0) -> float:

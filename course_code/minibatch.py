@@ -29,7 +29,6 @@ def batch_bounds(m: int, mini_batch_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + mini_batch_size, m)) for a in range(0, m, mini_batch_size)]
 
 
-# --8<-- [start:random_mini_batches]
 def random_mini_batches(X, Y, mini_batch_size: int = 64, *, rng: np.random.Generator):
     """Shuffle the columns of ``X`` and ``Y`` together, then cut them into mini-batches.
 
@@ -49,6 +48,7 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, *, rng: np.random.Gener
         ``floor(m / size)`` batches of shape ``(n_x, size)`` / ``(n_y, size)``, plus
         one smaller batch when there are leftovers.
     """
+    # --8<-- [start:random_mini_batches]
     X, Y = check_XY(X, Y)
     m = X.shape[1]
     size = check_mini_batch_size(mini_batch_size, m)
@@ -57,4 +57,4 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, *, rng: np.random.Gener
     Y_shuffled = np.take(Y, perm, axis=1)
     return [(X_shuffled[:, a:b], Y_shuffled[:, a:b])  # step 2: partition
             for a, b in batch_bounds(m, size)]
-# --8<-- [end:random_mini_batches]
+    # --8<-- [end:random_mini_batches]

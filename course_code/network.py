@@ -106,7 +106,6 @@ def check_XY(X, Y=None, *, n_x: int | None = None, n_y: int | None = None):
     return X, Y
 
 
-# --8<-- [start:forward]
 def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
     """Forward pass: ``L - 1`` LINEAR->RELU layers (with optional dropout), then LINEAR->SIGMOID.
 
@@ -130,6 +129,7 @@ def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
     caches : list of LayerCache
         One per layer, for :func:`backward`.
     """
+    # --8<-- [start:forward]
     L = check_params(params)
     keep_prob = check_keep_prob(keep_prob)
     A = check_XY(X, n_x=params["W1"].shape[1])
@@ -143,13 +143,10 @@ def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
     AL, linear_activation = linear_activation_forward(A, params[f"W{L}"], params[f"b{L}"], "sigmoid")
     caches.append(LayerCache(linear_activation, None))
     return AL, caches
-# --8<-- [end:forward]
+    # --8<-- [end:forward]
 
 
-# --8<-- [start:backward]
-# --8<-- [start:backward_def]
 def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
-    # --8<-- [end:backward_def]
     """Gradients of the mean cross-entropy (plus the L2 penalty) with respect to every parameter.
 
     Parameters
@@ -181,7 +178,7 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
         db^{[l]} = \\textstyle\\sum_i dZ^{[l]}_{:,i}, \\quad
         dA^{[l-1]} = W^{[l]T} dZ^{[l]}
     """
-    # --8<-- [start:backward_body]
+    # --8<-- [start:backward]
     lambd = check_lambd(lambd)
     keep_prob = check_keep_prob(keep_prob)
     AL = np.asarray(AL, dtype=float)
@@ -204,11 +201,9 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
         grads[f"dW{l}"] = dW
         grads[f"db{l}"] = db
     return grads
-    # --8<-- [end:backward_body]
-# --8<-- [end:backward]
+    # --8<-- [end:backward]
 
 
-# --8<-- [start:predict]
 def predict(X, params) -> np.ndarray:
     """Class predictions (shape (1, m), dtype int): 1 where the output exceeds 0.5, else 0.
 
@@ -216,7 +211,6 @@ def predict(X, params) -> np.ndarray:
     """
     AL, _ = forward(X, params)
     return (AL > 0.5).astype(int)
-# --8<-- [end:predict]
 
 
 def accuracy(X, Y, params) -> float:

@@ -26,7 +26,6 @@ def check_lambd(lambd: float) -> float:
     return lam
 
 
-# --8<-- [start:dropout]
 def dropout_forward(A, keep_prob, *, rng=None, mask=None):
     """Inverted dropout on the activations ``A`` (shape (n, m)).
 
@@ -56,6 +55,7 @@ def dropout_forward(A, keep_prob, *, rng=None, mask=None):
     at test time, when dropout is off.
     """
     keep_prob = check_keep_prob(keep_prob)
+    # --8<-- [start:dropout]
     if mask is None:
         if rng is None:
             raise ValueError("dropout_forward needs rng= to draw a mask (or an explicit mask=)")
@@ -63,16 +63,18 @@ def dropout_forward(A, keep_prob, *, rng=None, mask=None):
     elif mask.shape != A.shape:
         raise ValueError(f"dropout mask has shape {mask.shape}, expected {A.shape}")
     return A * mask / keep_prob, mask
+    # --8<-- [end:dropout]
 
 
 def dropout_backward(dA, mask, keep_prob):
     """Backward pass of :func:`dropout_forward`: the same mask and scale, applied to ``dA``."""
+    # --8<-- [start:dropout_backward]
     return dA * mask / check_keep_prob(keep_prob)
-# --8<-- [end:dropout]
+    # --8<-- [end:dropout_backward]
 
 
-# --8<-- [start:l2_gradient]
 def l2_gradient(W, lambd, m):
     """Gradient of the L2 penalty with respect to ``W``: :math:`\\frac{\\lambda}{m} W`."""
+    # --8<-- [start:l2_gradient]
     return (check_lambd(lambd) / m) * W
-# --8<-- [end:l2_gradient]
+    # --8<-- [end:l2_gradient]

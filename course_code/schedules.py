@@ -59,7 +59,6 @@ class Schedule:
         raise NotImplementedError
 
 
-# --8<-- [start:constant]
 @dataclass(frozen=True)
 class constant(Schedule):
     """The same rate every epoch: :math:`\\alpha = \\alpha_0`."""
@@ -69,12 +68,12 @@ class constant(Schedule):
     def __post_init__(self):
         object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
 
+    # --8<-- [start:constant]
     def rate(self, e):
         return self.lr0 * np.ones_like(e, dtype=float)
-# --8<-- [end:constant]
+    # --8<-- [end:constant]
 
 
-# --8<-- [start:inverse_time]
 @dataclass(frozen=True)
 class inverse_time_decay(Schedule):
     """Decay every epoch: :math:`\\alpha = \\dfrac{\\alpha_0}{1 + k \\cdot \\text{epoch}}`.
@@ -90,12 +89,12 @@ class inverse_time_decay(Schedule):
         object.__setattr__(self, "lr0", _check_rate("lr0", self.lr0))
         object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
 
+    # --8<-- [start:inverse_time]
     def rate(self, e):
         return self.lr0 / (1.0 + self.decay_rate * e)
-# --8<-- [end:inverse_time]
+    # --8<-- [end:inverse_time]
 
 
-# --8<-- [start:staircase]
 @dataclass(frozen=True)
 class staircase_decay(Schedule):
     """Decay in steps: :math:`\\alpha = \\dfrac{\\alpha_0}{1 + k \\lfloor \\text{epoch} / T \\rfloor}`.
@@ -113,12 +112,12 @@ class staircase_decay(Schedule):
         object.__setattr__(self, "decay_rate", _check_rate("decay_rate", self.decay_rate))
         object.__setattr__(self, "time_interval", _check_interval(self.time_interval))
 
+    # --8<-- [start:staircase]
     def rate(self, e):
         return self.lr0 / (1.0 + self.decay_rate * np.floor_divide(e, self.time_interval))
-# --8<-- [end:staircase]
+    # --8<-- [end:staircase]
 
 
-# --8<-- [start:exponential]
 @dataclass(frozen=True)
 class exponential_decay(Schedule):
     """True exponential decay: :math:`\\alpha = \\alpha_0 \\, \\gamma^{\\text{epoch}}`.
@@ -137,12 +136,12 @@ class exponential_decay(Schedule):
             raise ValueError(f"decay_rate (the factor per epoch) must be in (0, 1], got {self.decay_rate!r}")
         object.__setattr__(self, "decay_rate", g)
 
+    # --8<-- [start:exponential]
     def rate(self, e):
         return self.lr0 * self.decay_rate ** np.asarray(e, dtype=float)
-# --8<-- [end:exponential]
+    # --8<-- [end:exponential]
 
 
-# --8<-- [start:compounded]
 @dataclass(frozen=True)
 class compounded_decay(Schedule):
     """The decay fed back into itself: :math:`\\alpha_{e+1} = \\alpha_e / (1 + k \\lfloor e / T \\rfloor)`.
@@ -178,4 +177,3 @@ class compounded_decay(Schedule):
         steps = np.log1p(self.decay_rate * (j // self.time_interval))
         log_divisor = np.concatenate([[0.0], np.cumsum(steps)])
         return self.lr0 * np.exp(-log_divisor[e])
-# --8<-- [end:compounded]

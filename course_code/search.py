@@ -27,7 +27,6 @@ __all__ = ["SPACE", "Choice", "LogUniform", "OneMinusLogUniform", "Task", "Trial
 _SAMPLING = 2**31
 
 
-# --8<-- [start:dimensions]
 @dataclass(frozen=True)
 class Uniform:
     """``low + u (high - low)``: every stretch of the same length is equally likely."""
@@ -63,8 +62,10 @@ class LogUniform(Uniform):
         if self.low <= 0:
             raise ValueError(f"{self.name}: a log scale needs low > 0, got low={self.low!r}")
 
+    # --8<-- [start:log_uniform]
     def value(self, u: float) -> float:
-        return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        return self.low * (self.high / self.low) ** u  # log(value) is uniform between log(low), log(high)
+    # --8<-- [end:log_uniform]
 
     def unit(self, value: float) -> float:
         return (math.log(value) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
@@ -85,14 +86,14 @@ class OneMinusLogUniform(Uniform):
         if self.high >= 1:
             raise ValueError(f"{self.name}: 1 - beta on a log scale needs high < 1, got high={self.high!r}")
 
+    # --8<-- [start:one_minus_log_uniform]
     def value(self, u: float) -> float:
-        a, b = math.log(1 - self.low), math.log(1 - self.high)
-        return 1 - math.exp(a + u * (b - a))
+        return 1 - (1 - self.low) * ((1 - self.high) / (1 - self.low)) ** u  # 1 - beta log-uniform
+    # --8<-- [end:one_minus_log_uniform]
 
     def unit(self, value: float) -> float:
         a, b = math.log(1 - self.low), math.log(1 - self.high)
         return (math.log(1 - value) - a) / (b - a)
-# --8<-- [end:dimensions]
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,6 @@ def trial_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
 
 
-# --8<-- [start:sampling]
 def random_trials(space, n: int, *, seed: int, start: int = 0) -> list[Trial]:
     """``n`` trials with every coordinate drawn independently: ``u ~ U(0, 1)``, value = ``dim.value(u)``.
 
@@ -151,10 +151,12 @@ def random_trials(space, n: int, *, seed: int, start: int = 0) -> list[Trial]:
     search continue the numbering and draw from their own stream).
     """
     space = _check_space(space)
+    # --8<-- [start:random_trials]
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_SAMPLING, start)))
-    units = rng.random((n, len(space)))
+    units = rng.random((n, len(space)))  # u ~ U(0, 1) for every trial and dimension
     return [Trial(start + i, tuple((d.name, d.value(float(u))) for d, u in zip(space, row, strict=True)),
                   seed) for i, row in enumerate(units)]
+    # --8<-- [end:random_trials]
 
 
 def grid_trials(space, points_per_dim: int, *, seed: int, start: int = 0) -> list[Trial]:
@@ -169,10 +171,8 @@ def grid_trials(space, points_per_dim: int, *, seed: int, start: int = 0) -> lis
     return [Trial(start + i, tuple((d.name, axes[j][k]) for j, (d, k)
                                    in enumerate(zip(space, row, strict=True))),
                   seed) for i, row in enumerate(mesh)]
-# --8<-- [end:sampling]
 
 
-# --8<-- [start:refine]
 def refine(space, trials, scores, *, top: int = 5, margin: float = 0.25, max_fraction: float = 0.5):
     """Coarse to fine: a smaller box around the best trials.
 
@@ -184,6 +184,7 @@ def refine(space, trials, scores, *, top: int = 5, margin: float = 0.25, max_fra
     every continuous dimension, and contains the best trial. A :class:`Choice` keeps the
     options of the ``top`` trials. ``nan`` scores (diverged trials) count as the worst.
     """
+    # --8<-- [start:refine]
     space = _check_space(space)
     order = _ranking(trials, scores)[:top]
     chosen = [trials[i] for i in order]
@@ -201,7 +202,7 @@ def refine(space, trials, scores, *, top: int = 5, margin: float = 0.25, max_fra
         lo = min(max(centre - width / 2, 0.0), 1.0 - width)
         new.append(d.narrowed(lo, lo + width))
     return tuple(new)
-# --8<-- [end:refine]
+    # --8<-- [end:refine]
 
 
 def grid_points(space, budget: int) -> int:
@@ -301,7 +302,6 @@ def _data(n_train: int, n_val: int, noise: float, data_seed: int):
     return moons(rng=np.random.default_rng(data_seed), n_train=n_train, n_test=n_val, noise=noise)
 
 
-# --8<-- [start:trial]
 def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
     """Train ``task``'s network with ``trial``'s hyperparameters; score it on the validation split.
 
@@ -309,6 +309,7 @@ def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
     measured before its update). A :class:`~course_code.training.TrainingDiverged` run
     scores ``nan`` and ``diverged=True``: a sweep expects some of its trials to blow up.
     """
+    # --8<-- [start:trial]
     from .network import accuracy
     from .optimizers import momentum
     from .schedules import constant
@@ -329,4 +330,4 @@ def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
     except TrainingDiverged:
         return TrialResult(trial, math.nan, math.nan, True)
     return TrialResult(trial, accuracy(data.X_test, data.Y_test, r.params), float(r.costs[-1]), False)
-# --8<-- [end:trial]
+    # --8<-- [end:trial]

@@ -71,7 +71,6 @@ def sigmoid(z, *, dtype: str = "float32"):
     return tf.keras.activations.sigmoid(tf.cast(z, dtype))
 
 
-# --8<-- [start:one_hot]
 def one_hot_matrix(label, depth: int = 6):
     """One label as a one-hot vector of shape (depth,), float32 (the course's ``tf.one_hot``).
 
@@ -79,6 +78,7 @@ def one_hot_matrix(label, depth: int = 6):
     one-element array. A label outside ``0 .. depth - 1`` raises ``ValueError`` (``tf.one_hot``
     alone would return all zeros).
     """
+    # --8<-- [start:one_hot]
     tf = _tf()
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
         raise ValueError(f"depth must be a positive integer, got {depth!r}")
@@ -88,7 +88,7 @@ def one_hot_matrix(label, depth: int = 6):
     if not 0 <= int(arr.ravel()[0]) < depth:
         raise ValueError(f"label {int(arr.ravel()[0])} is outside 0 .. {depth - 1}")
     return tf.reshape(tf.one_hot(arr.reshape(1), depth, axis=0), (depth,))
-# --8<-- [end:one_hot]
+    # --8<-- [end:one_hot]
 
 
 def _layer_seed(seed: int, layer: int) -> int:
@@ -96,7 +96,6 @@ def _layer_seed(seed: int, layer: int) -> int:
     return int(np.random.SeedSequence([seed, layer]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
-# --8<-- [start:initialize_parameters]
 def initialize_parameters(layer_dims, *, seed: int) -> dict:
     """Float64 ``tf.Variable``s ``W1, b1, ..., WL, bL``: Glorot-normal weights, zero biases.
 
@@ -108,6 +107,7 @@ def initialize_parameters(layer_dims, *, seed: int) -> dict:
     weights already break the symmetry between units, and a random bias only adds an
     arbitrary offset to each unit's pre-activation.
     """
+    # --8<-- [start:initialize_parameters]
     tf = _tf()
     dims = [int(d) for d in layer_dims]
     if len(dims) < 2 or min(dims) < 1:
@@ -118,7 +118,7 @@ def initialize_parameters(layer_dims, *, seed: int) -> dict:
         params[f"W{l}"] = tf.Variable(init((dims[l], dims[l - 1]), dtype="float64"), name=f"W{l}")
         params[f"b{l}"] = tf.Variable(tf.zeros((dims[l], 1), dtype="float64"), name=f"b{l}")
     return params
-# --8<-- [end:initialize_parameters]
+    # --8<-- [end:initialize_parameters]
 
 
 def _num_layers(params) -> int:
@@ -128,7 +128,6 @@ def _num_layers(params) -> int:
     return L
 
 
-# --8<-- [start:forward_propagation]
 def forward_propagation(X, params):
     """LINEAR -> RELU -> ... -> LINEAR: the logits ``Z[L]`` of shape (n[L], m), no softmax.
 
@@ -136,6 +135,7 @@ def forward_propagation(X, params):
     LINEAR-RELU-LINEAR-RELU-LINEAR. The softmax is folded into the loss
     (:func:`compute_total_loss`).
     """
+    # --8<-- [start:forward_propagation]
     tf = _tf()
     L = _num_layers(params)
     A = tf.convert_to_tensor(X, dtype=params["W1"].dtype)
@@ -146,10 +146,9 @@ def forward_propagation(X, params):
         Z = tf.add(tf.linalg.matmul(params[f"W{l}"], A), params[f"b{l}"])
         A = tf.keras.activations.relu(Z) if l < L else Z
     return A
-# --8<-- [end:forward_propagation]
+    # --8<-- [end:forward_propagation]
 
 
-# --8<-- [start:compute_total_loss]
 def compute_total_loss(logits, labels):
     """Sum over the batch of the categorical cross-entropy of softmax(logits): a scalar.
 
@@ -159,6 +158,7 @@ def compute_total_loss(logits, labels):
     .. math:: \\mathcal{J} = -\\sum_{i=1}^{m} \\sum_{c=1}^{C} y_c^{(i)}
               \\log \\operatorname{softmax}(z^{(i)})_c
     """
+    # --8<-- [start:compute_total_loss]
     tf = _tf()
     logits = tf.convert_to_tensor(logits)
     labels = tf.cast(labels, logits.dtype)
@@ -168,7 +168,7 @@ def compute_total_loss(logits, labels):
     per_example = tf.keras.losses.categorical_crossentropy(
         tf.transpose(labels), tf.transpose(logits), from_logits=True)
     return tf.reduce_sum(per_example)
-# --8<-- [end:compute_total_loss]
+    # --8<-- [end:compute_total_loss]
 
 
 # ---------------------------------------------------------------- training
@@ -202,7 +202,6 @@ def _check_data(X_train, Y_train, X_test, Y_test, layer_dims):
     return out
 
 
-# --8<-- [start:shuffled_batches]
 def _shuffled_batches(X, Y, minibatch_size: int, seed: int, num_epochs: int):
     """A ``tf.data`` pipeline of ``num_epochs`` passes over (X, Y) in row batches.
 
@@ -211,6 +210,7 @@ def _shuffled_batches(X, Y, minibatch_size: int, seed: int, num_epochs: int):
     TensorFlow's global seed, nor on how many iterators were made), so the low-level loop
     and ``model.fit`` see the same batches.
     """
+    # --8<-- [start:shuffled_batches]
     tf = _tf()
     m = X.shape[1]
     rows_X, rows_Y = tf.constant(X.T), tf.constant(Y.T)
@@ -222,7 +222,7 @@ def _shuffled_batches(X, Y, minibatch_size: int, seed: int, num_epochs: int):
 
     return (tf.data.Dataset.range(num_epochs).flat_map(one_pass)
             .map(lambda idx: (tf.gather(rows_X, idx), tf.gather(rows_Y, idx))))
-# --8<-- [end:shuffled_batches]
+    # --8<-- [end:shuffled_batches]
 
 
 def _steps_per_epoch(m: int, minibatch_size: int) -> int:
@@ -239,7 +239,6 @@ def _accuracy(logits, Y) -> float:
     return float(np.mean(np.argmax(np.asarray(logits), 0) == np.argmax(Y, 0)))
 
 
-# --8<-- [start:train_model]
 def train_model(X_train, Y_train, X_test, Y_test, *, layer_dims, learning_rate: float,
                 num_epochs: int, minibatch_size: int = 32, seed: int) -> TFTrainResult:
     """Train the course's network with ``tf.Variable``s, ``tf.data``, ``GradientTape`` and Adam.
@@ -263,10 +262,10 @@ def train_model(X_train, Y_train, X_test, Y_test, *, layer_dims, learning_rate: 
     variables = list(params.values())
     optimizer = _adam(learning_rate)
     optimizer.build(variables)
-
     m = X_train.shape[1]
     per_epoch = _steps_per_epoch(m, minibatch_size)
 
+    # --8<-- [start:train_model]
     @tf.function
     def epoch(batches):  # one pass: per_epoch steps; returns the sum of the batch totals
         total = tf.constant(0.0, tf.float64)
@@ -287,11 +286,10 @@ def train_model(X_train, Y_train, X_test, Y_test, *, layer_dims, learning_rate: 
         test_acc.append(_accuracy(forward_propagation(X_test, params), Y_test))
     return TFTrainResult({k: v.numpy() for k, v in params.items()}, np.array(costs),
                          np.array(train_acc), np.array(test_acc), train_acc[-1], test_acc[-1])
-# --8<-- [end:train_model]
+    # --8<-- [end:train_model]
 
 
 # ---------------------------------------------------------------- the Keras version
-# --8<-- [start:keras_model]
 def keras_model(params: dict):
     """A Keras ``Sequential`` copy of the network ``params`` (course layout), in float64.
 
@@ -299,6 +297,7 @@ def keras_model(params: dict):
     (shape (n[l-1], n[l])) and each bias is ``b[l].ravel()``. Hidden layers use ReLU; the
     output layer is linear (logits).
     """
+    # --8<-- [start:keras_model]
     tf = _tf()
     keras = tf.keras
     L = _num_layers(params)
@@ -308,7 +307,7 @@ def keras_model(params: dict):
                            dtype="float64", name=f"layer{l}") for l in range(1, L + 1)])
     model.set_weights([a for l in range(1, L + 1) for a in (W[f"W{l}"].T, W[f"b{l}"].ravel())])
     return model
-# --8<-- [end:keras_model]
+    # --8<-- [end:keras_model]
 
 
 def _params_of(model) -> dict:
@@ -319,7 +318,6 @@ def _params_of(model) -> dict:
     return out
 
 
-# --8<-- [start:train_keras]
 def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epochs: int,
                 minibatch_size: int = 32, seed: int) -> dict:
     """:func:`train_model`'s run done by ``model.fit``: the same start, batches and Adam.
@@ -328,6 +326,7 @@ def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epoch
                       from_logits=True, reduction="sum", dtype="float64")``, the
     course's batch total. Returns the trained parameters in the course layout (NumPy).
     """
+    # --8<-- [start:train_keras]
     tf = _tf()
     X_train, Y_train, _, _ = _check_data(X_train, Y_train, X_train, Y_train, layer_dims)
     start = {k: v.numpy() for k, v in initialize_parameters(layer_dims, seed=seed).items()}
@@ -339,7 +338,7 @@ def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epoch
     model.fit(batches, epochs=num_epochs, verbose=0, shuffle=False,
               steps_per_epoch=_steps_per_epoch(X_train.shape[1], minibatch_size))
     return _params_of(model)
-# --8<-- [end:train_keras]
+    # --8<-- [end:train_keras]
 
 
 @dataclass(frozen=True)
@@ -379,7 +378,6 @@ def compare_with_keras(low: TFTrainResult, X_train, Y_train, X_test, Y_test, *, 
 
 
 # ---------------------------------------------------------------- GradientTape check
-# --8<-- [start:tape_gradients]
 def tape_gradients(X, Y, params: dict) -> dict:
     """TensorFlow's gradients of :mod:`course_code.network`'s cost, in float64.
 
@@ -387,6 +385,7 @@ def tape_gradients(X, Y, params: dict) -> dict:
     computed from the logits ``Z[L]`` by ``tf.nn.sigmoid_cross_entropy_with_logits``.
     Returns ``dW1, db1, ...`` as NumPy arrays, keyed like :func:`course_code.network.backward`.
     """
+    # --8<-- [start:tape_gradients]
     tf = _tf()
     L = _num_layers(params)
     variables = {k: tf.Variable(np.asarray(v, dtype=np.float64), name=k) for k, v in params.items()}
@@ -400,7 +399,7 @@ def tape_gradients(X, Y, params: dict) -> dict:
         cost = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=logits))
     grads = tape.gradient(cost, variables)
     return {"d" + k: g.numpy() for k, g in grads.items()}
-# --8<-- [end:tape_gradients]
+    # --8<-- [end:tape_gradients]
 
 
 def gradient_tape_check(X, Y, params: dict) -> dict[str, float]:

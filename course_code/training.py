@@ -211,7 +211,6 @@ def _check_networks(net: FlatMLP, rows: list, epoch: int, lr: float, diverged: l
         diverged[i] = True
 
 
-# --8<-- [start:train]
 def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
           mini_batch_size: int | None = None, lambd: float = 0.0, keep_prob: float = 1.0,
           init="he", rng: np.random.Generator, record_every: int = 100) -> TrainResult:
@@ -266,7 +265,6 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
                                             lambdas=[lambd], keep_prob=keep_prob, record_every=record_every,
                                             on_diverge="raise")
     return TrainResult(net.get_params(), costs[:, 0], rates[epochs], epochs, seconds, steps)
-# --8<-- [end:train]
 
 
 def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int, inits, rngs,

@@ -1,7 +1,8 @@
-"""The site's Markdown hooks: metric placeholders (numbers in prose come from metrics.json)."""
+"""The site's MkDocs hooks (scripts/hook_*.py) and the code listings the pages include."""
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 pytest.importorskip("mkdocs")
 from mkdocs.exceptions import PluginError
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))  # as MkDocs does when it loads the hooks: they import siblings
-SPEC = importlib.util.spec_from_file_location("mkdocs_hooks", SCRIPTS / "mkdocs_hooks.py")
+SPEC = importlib.util.spec_from_file_location("hook_placeholders", SCRIPTS / "hook_placeholders.py")
 hooks = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(hooks)
 import site_css  # noqa: E402
@@ -21,12 +23,11 @@ import site_math  # noqa: E402
 
 @pytest.fixture
 def generated(tmp_path, monkeypatch):
-    (tmp_path / "demo").mkdir()
-    (tmp_path / "demo" / "metrics.json").write_text(json.dumps({
+    (tmp_path / "docs" / "generated" / "demo").mkdir(parents=True)
+    (tmp_path / "docs" / "generated" / "demo" / "metrics.json").write_text(json.dumps({
         "acc": 0.93456, "flag": True, "runs": [0.5, 0.75],
         "readings": {"per_epoch/late": 0.653, "batch-64": 12}}))
-    monkeypatch.setattr(hooks, "GENERATED", tmp_path)
-    monkeypatch.setattr(hooks, "ROOT", tmp_path.parent)
+    monkeypatch.setattr(hooks, "ROOT", tmp_path)
     hooks._json.cache_clear()
     yield tmp_path
     hooks._json.cache_clear()
@@ -133,27 +134,34 @@ def test_claims_print_nothing_and_fail_the_build_when_the_experiment_disagrees(g
 
 
 # ---------------------------------------------------------------------- code listings
-def test_listings_keep_the_code_and_cut_docstrings_to_their_summary(tmp_path, monkeypatch):
-    package = tmp_path / "course_code"
-    package.mkdir()
-    (package / "demo.py").write_text(
-        '# --8<-- [start:f]\n'
-        'def f(x):\n'
-        '    """Double x.\n\n    Notes\n    -----\n    A long story.\n    """\n'
-        '    return 2 * x  # the work\n'
-        '# --8<-- [end:f]\n')
-    monkeypatch.setattr(hooks, "ROOT", tmp_path)
-    page = '``` python\n--8<-- "course_code/demo.py:f"\n```\n'
-    out = hooks.include_code(page, "demo.md")
-    assert '    """Double x."""\n    return 2 * x  # the work' in out
-    assert "long story" not in out and "--8<--" not in out
-    with pytest.raises(PluginError, match=r"demo\.md.*no section 'g'.*\['f'\]"):
-        hooks.include_code('--8<-- "course_code/demo.py:g"', "demo.md")
+INCLUDE = re.compile(r'--8<--\s+"(course_code/[\w/]+\.py):([\w-]+)"')
 
 
-def test_code_that_does_not_parse_alone_is_left_as_it_is():
-    part = '    """Not a docstring here.\n\n    More.\n    """\n    return x'
-    assert hooks.short_docstrings(part) == part
+def _listings():
+    """Every code listing a page includes from the package: (page, path, section, lines)."""
+    out = []
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for path, section in INCLUDE.findall(page.read_text(encoding="utf-8")):
+            lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+            marks = {(m.group(1), m.group(2)): i for i, line in enumerate(lines)
+                     if (m := re.search(r"--8<-- \[(start|end):([\w-]+)\]", line))}
+            assert ("start", section) in marks and ("end", section) in marks, f"{page.name}: {path}:{section}"
+            body = [line for line in lines[marks["start", section] + 1:marks["end", section]]
+                    if "--8<--" not in line]
+            out.append((page.name, path, section, body))
+    return out
+
+
+def test_listings_are_short_plain_code_without_docstrings():
+    listings = _listings()
+    assert len(listings) > 20
+    for page, path, section, body in listings:
+        where = f"{page}: {path}:{section}"
+        assert 0 < len(body) <= 25, f"{where} has {len(body)} lines"
+        text = "\n".join(body)
+        multi_line = [d for d in re.findall(r'"""(.*?)"""', text, re.DOTALL) if "\n" in d]
+        assert not multi_line, f"{where} shows a multi-line docstring"
+        assert not re.search(r"\bout=", text), f"{where} hides its formula behind out= buffers"
 
 
 def test_the_math_font_is_subset_with_its_math_table_and_cached(tmp_path, monkeypatch):

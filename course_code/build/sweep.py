@@ -100,7 +100,6 @@ def local_cluster(workers: int | None = None):
                             dashboard_address=None, env=WORKER_ENV)
 
 
-# --8<-- [start:dask]
 def _dask(todo, task, done, *, workers, scheduler, connect_timeout):
     """Submit every trial to Dask and hand each result to ``done`` as it arrives.
 
@@ -108,6 +107,7 @@ def _dask(todo, task, done, *, workers, scheduler, connect_timeout):
     others (a result lost with the worker is recomputed); ``done`` ignores a second
     result for a trial, so each trial is reported exactly once.
     """
+    # --8<-- [start:dask]
     from dask.distributed import Client, as_completed
 
     cluster = None if scheduler else local_cluster(workers)
@@ -123,7 +123,7 @@ def _dask(todo, task, done, *, workers, scheduler, connect_timeout):
     finally:
         if cluster is not None:
             cluster.close()
-# --8<-- [end:dask]
+    # --8<-- [end:dask]
 
 
 # ---------------------------------------------------------------------- the runner
