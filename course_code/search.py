@@ -5,7 +5,9 @@ sample the learning rate and :math:`1 - \\beta` on a log scale; zoom into the re
 the best trials ("coarse to fine"). Everything here is pure: a trial is a frozen record
 of its hyperparameters and its seed, and :func:`run_trial` is a function of that record
 only, so it gives the same result in this process, in a Dask worker, or from the cache.
-The sweep runner that executes trials (serially or on Dask) is :mod:`course_code.sweep`.
+The sweep runner that executes trials (serially or on Dask) is :mod:`course_code.build.sweep`.
+The module is a little over 300 lines because the search spaces, the two samplers, the
+refinement and the trial belong together: each uses the others' unit coordinates.
 
 Every dimension maps the unit interval :math:`u \\in [0, 1]` onto its values; sampling,
 grids and refinement all work in those unit coordinates.

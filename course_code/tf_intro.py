@@ -6,6 +6,9 @@ from logits), a low-level training loop (``tf.Variable``, a shuffled ``tf.data``
 trained on the same batches, and a check of TensorFlow's gradients of
 :mod:`course_code.network` against its own backward pass.
 
+It is longer than the package's other modules on purpose: it follows the assignment's
+notebook from its first exercise to the trained model, so a learner reads it top to bottom.
+
 Everything uses the course's layout: ``X`` is (n_x, m) with one example per column and
 ``Y`` is one-hot (C, m). Training runs in **float64** (the data are tiny, so the cost is
 small, and float64 lets the Keras and low-level runs agree to ~1e-12 rather than ~1e-5).

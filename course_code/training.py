@@ -4,7 +4,8 @@
 streams (seeds) in one vectorized loop, giving what K ``train`` calls give. Both run the
 same loop, :func:`_fit`, on the engine's network (:class:`~course_code.engine.FlatMLP`):
 one network, or K of them side by side. Batch-normalized networks train in
-:func:`course_code.batchnorm_network.train`.
+:func:`course_code.batchnorm_network.train`. (A little over 300 lines: mostly the two
+public functions' docstrings, which say exactly how they use their random generators.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Clones the committed repository into a temporary folder (dependencies are alread
 this script's Python is used), runs ``scripts/build_site.py`` there from empty caches
 (experiments, reports, mkdocs), then again with nothing changed, and prints each run's
 wall time, its phases, and the peak memory of the whole process tree (the build and every
-worker and kernel it starts, sampled every 0.1 s). Targets (issue 5): cold <= 90 s,
+worker and kernel it starts, sampled every 0.1 s). Targets: cold <= 90 s,
 warm <= 5 s, peak memory <= 3 GB.
 
 Usage: ``python scripts/bench_site.py [--json PATH]``. Measure on a quiet machine: the build

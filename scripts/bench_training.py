@@ -66,7 +66,7 @@ class Workload:
 
 
 def workloads() -> list[Workload]:
-    """The course's 11 workloads (COURSE_SPEC sections 1, 2 and 4)."""
+    """The course's 11 training workloads: its Initialization, Regularization and Optimization runs."""
     moons = dict(data="moons", layer_dims=(2, 5, 2, 1), num_epochs=MOONS_EPOCHS, mini_batch_size=64,
                  init="he", record_every=100)
     football = dict(data="football", layer_dims=(2, 20, 3, 1), optimizer=gd, schedule=lambda: constant(0.3),

@@ -1,6 +1,6 @@
 """Tier 3: our optimizers, schedules and training loop against TensorFlow/Keras, in float64.
 
-Conventions are mapped as in DESIGN.md ("Tests, in four tiers") and ANCHORS.md section 5:
+Conventions are mapped as follows:
 
 - course momentum (an exponential average) is Keras ``SGD(learning_rate=lr * (1 - beta),
   momentum=beta)``; the naive ``SGD(learning_rate=lr, momentum=beta)`` is a different rule;

@@ -40,7 +40,7 @@ COURSE = {"gd": 0.7167, "momentum": 0.7167, "rmsprop": None, "adam": 0.9433}
 
 @dataclass(frozen=True)
 class Config:
-    """Settings; the defaults are the course's (COURSE_SPEC section 4.6) where it has one.
+    """Settings; the defaults are the course's (its Optimization assignment) where it has one.
 
     The first block is the course's model. ``batch_*``, ``sgd_epochs`` and the time model
     set the batch-size comparison: every batch size makes ``sgd_epochs`` epochs' worth of

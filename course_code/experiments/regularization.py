@@ -38,7 +38,7 @@ VARIANTS = ("none", "l2", "dropout")
 
 @dataclass(frozen=True)
 class Config:
-    """Settings; the first block is the course's model (COURSE_SPEC section 2.2-2.4).
+    """Settings; the first block is the course's model (its Regularization assignment).
 
     ``sweep_lambdas`` must contain 0 and at least two positive values; ``strip_lambdas``
     (three of them) get a decision-boundary panel each. ``overfit_gap`` is the train-test

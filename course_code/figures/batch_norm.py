@@ -86,22 +86,49 @@ def _band_change(band: np.ndarray) -> np.ndarray:
     return np.max(np.abs(width - width[:1]), axis=0) / np.maximum(width[0], 1e-12)
 
 
+def _claims(result) -> dict:
+    """The findings the page states, each checked over every seed."""
+    rates = list(result.config.learning_rates)
+    j = rates.index(result.config.curve_rate)
+    good, tr = largest_good_rate(result), trained(result)
+    both = tr.all(axis=2).all(axis=0)  # rates at which both methods train on every seed
+    lower_cost = [bool(np.all(result.final_cost[1, jj] < result.final_cost[0, jj]))
+                  for jj in np.flatnonzero(both)]
+    change = {m: _band_change(result.bands[m]) for m in ("plain", "bn_raw", "bn")}
+    mean_test = np.nanmean(np.where(result.diverged, np.nan, result.test_accuracy), axis=2) \
+        if not result.diverged.all() else np.zeros(result.diverged.shape[:2])
+    top = _largest_all(result, 1)
+    growth = np.nanmean(np.where(result.diverged[1], np.nan, result.weight_growth[1]), axis=1)
+    return {
+        # per seed, batch norm trains at a strictly larger rate than the plain network
+        "bn_tolerates_larger_rates": bool(np.all(good[1] > good[0])),
+        "bn_tolerates_larger_rates_all_seeds": top > _largest_all(result, 0),
+        "plain_fails_at_some_rate": bool((~tr[0]).any()),
+        "bn_fails_at_some_rate": bool((~tr[1]).any()),
+        # at every rate where both train on every seed, BN ends lower on every seed
+        "bn_lower_cost_wherever_both_train": bool(lower_cost) and all(lower_cost),
+        "bn_lower_cost_at_curve_rate": bool(np.all(result.final_cost[1, j] < result.final_cost[0, j])),
+        "bn_relu_input_steadier": bool(np.max(change["bn"]) < np.max(change["plain"])),
+        "bn_raw_z_steadier": bool(np.max(change["bn_raw"]) < np.max(change["plain"])),
+        # at every rate where both train on every seed, BN's mean test accuracy is higher
+        "bn_higher_mean_test_wherever_both_train": bool(both.any()) and bool(
+            np.all(mean_test[1, both] > mean_test[0, both])),
+        # the hidden weights of the BN network grow more at the largest rate where it trains
+        "bn_weights_grow_with_rate": bool(np.all(np.diff(growth[: rates.index(top) + 1 if top else 1]) > 0)),
+    }
+
+
 def metrics(result) -> dict:
     c = result.config
     rates = list(c.learning_rates)
     j = rates.index(c.curve_rate)
     good, tr = largest_good_rate(result), trained(result)
-    both = tr.all(axis=2).all(axis=0)  # rates at which both methods train on every seed
-    lower_cost = [bool(np.all(result.final_cost[1, jj] < result.final_cost[0, jj]))
-                  for jj in np.flatnonzero(both)]
     change = {m: _band_change(result.bands[m]) for m in ("plain", "bn_raw", "bn")}
     out = {
         "learning_rates": rates, "curve_rate": c.curve_rate, "n_seeds": c.n_seeds,
         "num_epochs": c.num_epochs, "good_accuracy": c.good_accuracy, "hidden_layers": len(c.layer_dims) - 2,
         "tracked_layers": list(c.tracked_layers),
     }
-    mean_test = np.nanmean(np.where(result.diverged, np.nan, result.test_accuracy), axis=2) \
-        if not result.diverged.all() else np.zeros(result.diverged.shape[:2])
     for i, m in enumerate(METHODS):
         finite = ~result.diverged[i]
         out[m] = {
@@ -123,25 +150,7 @@ def metrics(result) -> dict:
             out[m]["weight_growth_mean"] = [float(np.mean(g[f])) if f.any() else 0.0
                                             for g, f in zip(result.weight_growth[i], finite, strict=True)]
     out["bn_raw"] = {"band_width_change_max": float(np.max(change["bn_raw"]))}
-    out["claims"] = {
-        # per seed, batch norm trains at a strictly larger rate than the plain network
-        "bn_tolerates_larger_rates": bool(np.all(good[1] > good[0])),
-        "bn_tolerates_larger_rates_all_seeds": _largest_all(result, 1) > _largest_all(result, 0),
-        "plain_fails_at_some_rate": bool((~tr[0]).any()),
-        "bn_fails_at_some_rate": bool((~tr[1]).any()),
-        # at every rate where both train on every seed, BN ends lower on every seed
-        "bn_lower_cost_wherever_both_train": bool(lower_cost) and all(lower_cost),
-        "bn_lower_cost_at_curve_rate": bool(np.all(result.final_cost[1, j] < result.final_cost[0, j])),
-        "bn_relu_input_steadier": bool(np.max(change["bn"]) < np.max(change["plain"])),
-        "bn_raw_z_steadier": bool(np.max(change["bn_raw"]) < np.max(change["plain"])),
-        # at every rate where both train on every seed, BN's mean test accuracy is higher
-        "bn_higher_mean_test_wherever_both_train": bool(both.any()) and bool(
-            np.all(mean_test[1, both] > mean_test[0, both])),
-        # the hidden weights of the BN network grow more at the largest rate where it trains
-        "bn_weights_grow_with_rate": bool(np.all(np.diff(np.nanmean(np.where(
-            result.diverged[1], np.nan, result.weight_growth[1]), axis=1)[: rates.index(
-                _largest_all(result, 1)) + 1 if _largest_all(result, 1) else 1]) > 0)),
-    }
+    out["claims"] = _claims(result)
     return out
 
 

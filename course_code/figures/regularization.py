@@ -14,7 +14,7 @@ from .report import FigureSpec, Report, markdown_table, seed_summary
 
 LABELS = {"none": "no regularization", "l2": "L2", "dropout": "dropout"}
 #: The course's train / test accuracies and final sum of squared weights, on its own data
-#: (COURSE_SPEC section 2.6): another data set, so not comparable with the stand-in.
+#: (the assignment's final printouts): another data set, so not comparable with the stand-in.
 COURSE_ACCURACY = {"none": (0.9479, 0.915), "l2": (0.9384, 0.93), "dropout": (0.9289, 0.95)}
 COURSE_WEIGHT_SQ = {"none": 727.47, "l2": 29.99, "dropout": 352.48}
 

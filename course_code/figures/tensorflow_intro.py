@@ -98,19 +98,19 @@ def _keras_table(k: tf_intro.KerasComparison) -> str:
                           align="lrrr")
 
 
-def report(result: Result) -> Report:
-    cfg, run, course_run = result.config, result.run, result.course_rate
-    course, seeds = course_run, result.seed_accuracy
+def _tables(result: Result) -> dict[str, str]:
+    cfg, run, course = result.config, result.run, result.course_rate
     rows = [[_label(lr, c), cfg.num_epochs, r.final_train_accuracy, r.final_test_accuracy,
              first_epoch_at_target(r.test_accuracy) or "never"]
             for r, lr, c in ((run, cfg.learning_rate, False), (course, cfg.course_learning_rate, True))]
     accuracy = markdown_table(
         ["run", "epochs", "train", "test", f"first epoch with test ≥ {TARGET_ACCURACY}"], rows,
         align="lrrrr")
-    def seed_row(lr, course, accs, epochs):
-        this = course_run if course else run
+
+    def seed_row(lr, is_course, accs, epochs):
+        this = course if is_course else run
         reached = epochs_to_target(epochs)
-        return [_label(lr, course),
+        return [_label(lr, is_course),
                 f"{this.final_train_accuracy:.3f} / {this.final_test_accuracy:.3f}",
                 seed_summary(accs[:, 0]), seed_summary(accs[:, 1]),
                 f"{reached.mean():.0f} ({reached.min()}–{reached.max()})" if reached.size else "never",
@@ -120,7 +120,7 @@ def report(result: Result) -> Report:
         ["run", "this run (train / test)", f"train, {cfg.n_seeds} seeds: mean (range)",
          f"test, {cfg.n_seeds} seeds", f"first epoch with test ≥ {TARGET_ACCURACY}: mean (range)",
          f"seeds reaching {TARGET_ACCURACY}"],
-        [seed_row(cfg.learning_rate, False, seeds, result.seed_epochs_to_target[:, 0]),
+        [seed_row(cfg.learning_rate, False, result.seed_accuracy, result.seed_epochs_to_target[:, 0]),
          seed_row(cfg.course_learning_rate, True, result.seed_course_accuracy,
                   result.seed_epochs_to_target[:, 1])], align="lccccc")
     shapes = {k: f"{cfg.check_layer_dims[int(k[1:])]} × {cfg.check_layer_dims[int(k[1:]) - 1]}"
@@ -129,7 +129,32 @@ def report(result: Result) -> Report:
                           [[k, shapes[k], f"{e:.1e}"] for k, e in result.tape_errors.items()],
                           align="lcr")
     tables = {"accuracy": accuracy, "seeds": seed_table, "gradient_tape": tape}
-    course_reached = epochs_to_target(result.seed_epochs_to_target[:, 1])
+    if result.keras is not None:
+        tables["keras"] = _keras_table(result.keras)
+    return tables
+
+
+def _seed_metrics(result: Result) -> dict:
+    seeds, course, epochs = result.seed_accuracy, result.seed_course_accuracy, result.seed_epochs_to_target
+    course_reached = epochs_to_target(epochs[:, 1])
+    return {
+        "seed_test_mean": float(seeds[:, 1].mean()), "seed_test_min": float(seeds[:, 1].min()),
+        "seed_test_max": float(seeds[:, 1].max()), "seed_train_mean": float(seeds[:, 0].mean()),
+        "seed_train_min": float(seeds[:, 0].min()), "seed_train_max": float(seeds[:, 0].max()),
+        "seed_course_test_mean": float(course[:, 1].mean()),
+        "seed_course_test_min": float(course[:, 1].min()),
+        "seed_course_test_max": float(course[:, 1].max()),
+        "seed_course_train_mean": float(course[:, 0].mean()),
+        "seed_epochs_to_target_max": int(epochs[:, 0].max()),
+        # over the seeds that reach the target (see seed_course_reaching_target); 0 if none
+        "seed_course_epochs_to_target_min": int(course_reached.min()) if course_reached.size else 0,
+        "seed_course_epochs_to_target_max": int(epochs[:, 1].max()),
+        "seed_course_reaching_target": int(np.sum(epochs[:, 1] > 0)),
+    }
+
+
+def _metrics(result: Result) -> dict:
+    cfg, run, course = result.config, result.run, result.course_rate
     metrics = {
         "learning_rate": cfg.learning_rate, "course_learning_rate": cfg.course_learning_rate,
         "learning_rate_ratio": cfg.learning_rate / cfg.course_learning_rate,
@@ -142,27 +167,18 @@ def report(result: Result) -> Report:
         "course_rate_test_accuracy": course.final_test_accuracy,
         "course_rate_last_cost": float(course.costs[-1]),
         "course_rate_epochs_to_target": first_epoch_at_target(course.test_accuracy),
-        "n_seeds": cfg.n_seeds,
-        "seed_test_mean": float(seeds[:, 1].mean()), "seed_test_min": float(seeds[:, 1].min()),
-        "seed_test_max": float(seeds[:, 1].max()), "seed_train_mean": float(seeds[:, 0].mean()),
-        "seed_train_min": float(seeds[:, 0].min()), "seed_train_max": float(seeds[:, 0].max()),
-        "seed_course_test_mean": float(result.seed_course_accuracy[:, 1].mean()),
-        "seed_course_test_min": float(result.seed_course_accuracy[:, 1].min()),
-        "seed_course_test_max": float(result.seed_course_accuracy[:, 1].max()),
-        "seed_course_train_mean": float(result.seed_course_accuracy[:, 0].mean()),
-        "seed_epochs_to_target_max": int(result.seed_epochs_to_target[:, 0].max()),
-        # over the seeds that reach the target (see seed_course_reaching_target); 0 if none
-        "seed_course_epochs_to_target_min": int(course_reached.min()) if course_reached.size else 0,
-        "seed_course_epochs_to_target_max": int(result.seed_epochs_to_target[:, 1].max()),
-        "seed_course_reaching_target": int(np.sum(result.seed_epochs_to_target[:, 1] > 0)),
+        "n_seeds": cfg.n_seeds, **_seed_metrics(result),
         "tape_max_relative_error": max(result.tape_errors.values()),
         "test_errors": int(result.confusion.sum() - np.trace(result.confusion)),
     }
     if result.keras is not None:
         k = result.keras
-        tables["keras"] = _keras_table(k)
         metrics["keras_max_abs_weight_difference"] = k.max_abs_weight_difference
         metrics["keras_train_cost_difference"] = abs(k.train_cost[0] - k.train_cost[1])
+    return metrics
+
+
+def report(result: Result) -> Report:
     figures = {
         "samples": FigureSpec(_draw_samples(result), (7.2, 5.4),
                               "A 4 by 6 grid of 8 by 8 digit images, each titled with its label"),
@@ -173,4 +189,4 @@ def report(result: Result) -> Report:
         "confusion": FigureSpec(_draw_confusion(result), (4.8, 4.4),
                                 "Confusion matrix of the trained network on the test images"),
     }
-    return Report(figures, tables, metrics, thumbnail="accuracy_curves")
+    return Report(figures, _tables(result), _metrics(result), thumbnail="accuracy_curves")
