@@ -45,14 +45,16 @@ def test_variants_share_initial_weights_and_masks_stream():
             np.testing.assert_array_equal(runs[v].params[k], value)
 
 
-def test_sweep_summary_finds_the_regimes():
+def test_sweep_summary_finds_the_regimes_and_chooses_on_dev():
     lams = (0.0, 0.1, 1.0, 10.0)
-    # (S=2, K=4, 2): overfit, overfit, best, high bias
-    acc = np.array([[[1.0, 0.88], [0.99, 0.90], [0.95, 0.94], [0.85, 0.84]],
-                    [[1.0, 0.90], [0.97, 0.90], [0.95, 0.93], [0.86, 0.85]]])
+    # (S=2, K=4, 3: train, dev, test): overfit, overfit, best on dev, high bias. The test column
+    # would pick lambda 0.1 (0.99): a choice made on dev must not look at it.
+    acc = np.array([[[1.0, 0.88, 0.80], [0.99, 0.90, 0.99], [0.95, 0.94, 0.91], [0.85, 0.84, 0.80]],
+                    [[1.0, 0.90, 0.80], [0.97, 0.90, 0.99], [0.95, 0.93, 0.89], [0.86, 0.85, 0.80]]])
     w = np.array([[500.0, 300.0, 30.0, 5.0], [700.0, 100.0, 20.0, 5.0]])
     s = regularization_fig.sweep_summary(lams, acc, w, overfit_gap=0.03, over_drop=0.02)
-    assert s["best_lambda"] == 1.0 and s["best_test_mean"] == pytest.approx(0.935)
+    assert s["best_lambda"] == 1.0 and s["best_dev_mean"] == pytest.approx(0.935)
+    assert s["test_at_best"] == pytest.approx(0.90) and s["test_at_best_min"] == 0.89
     assert s["under_regularized"] == [0.0, 0.1]
     assert s["over_regularization_starts"] == 10.0
     assert s["large_lambda_underfits"] and s["small_lambda_overfits"]
@@ -92,4 +94,6 @@ def test_tables_say_what_is_not_comparable():
     assert "not comparable" in t["accuracy"] and "frozen mask" in t["accuracy"]
     assert "0.948 / 0.915" in t["accuracy"] and "| 727 |" in t["weights"]
     assert t["sweep_table"].count("\n| ") == 1 + len(exp.TINY.sweep_lambdas)  # separator + rows
-    assert result.seed_accuracy["none"].shape == (2, 2) and result.sweep_accuracy.shape == (2, 4, 2)
+    S, K = exp.TINY.sweep_seeds, len(exp.TINY.sweep_lambdas)
+    assert result.seed_accuracy["none"].shape == (2, 2) and result.sweep_accuracy.shape == (S, K, 3)
+    assert result.X_dev.shape == (2, exp.TINY.n_dev) and "(chosen)" in t["sweep_table"]

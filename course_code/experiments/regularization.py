@@ -41,9 +41,11 @@ class Config:
     """Settings; the first block is the course's model (its Regularization assignment).
 
     ``sweep_lambdas`` must contain 0 and at least two positive values; ``strip_lambdas``
-    (three of them) get a decision-boundary panel each. ``overfit_gap`` is the train-test
-    gap that counts as overfitting and ``over_drop`` the fall of mean test accuracy below
-    the best one that counts as over-regularization (both as fractions, 0.03 = 3 points).
+    (three of them) get a decision-boundary panel each. The sweep chooses lambda on a dev
+    set of ``n_dev`` points drawn like the others, and the test set is scored once, at the
+    chosen lambda. ``overfit_gap`` is the train-dev gap that counts as overfitting and
+    ``over_drop`` the fall of mean dev accuracy below the best one that counts as
+    over-regularization (both as fractions, 0.03 = 3 points).
     """
 
     layer_dims: tuple[int, ...] = (2, 20, 3, 1)
@@ -56,7 +58,10 @@ class Config:
     n_seeds: int = 5
     sweep_lambdas: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3, 0.7, 1.5, 3.0)
     sweep_iterations: int = 10000
-    sweep_seeds: int = 2
+    sweep_seeds: int = 3
+    n_dev: int = 200
+    patches: int = 5          # mislabeled groups in each set of the football stand-in
+    patch_size: int = 3
     strip_lambdas: tuple[float, ...] = (0.01, 0.7, 3.0)
     overfit_gap: float = 0.03
     over_drop: float = 0.02
@@ -65,7 +70,8 @@ class Config:
         check_fields(self, layer_dims="net", learning_rate="positive", num_iterations="count",
                      record_every="count", lambd="nonnegative", keep_prob="probability", n_seeds="count",
                      sweep_lambdas="nonnegatives", sweep_iterations="count", sweep_seeds="count",
-                     strip_lambdas="nonnegatives", overfit_gap="fraction", over_drop="fraction")
+                     strip_lambdas="nonnegatives", overfit_gap="fraction", over_drop="fraction",
+                     n_dev="count", patches="count0", patch_size="count")
         if self.init not in METHODS:
             raise ValueError(f"init must be one of {', '.join(METHODS)}, got {self.init!r}")
         lams = np.asarray(self.sweep_lambdas, dtype=float)
@@ -100,7 +106,9 @@ class Result:
     runs: dict[str, Run]                   # the headline run of each variant
     seed_accuracy: dict[str, np.ndarray]   # variant -> (n_seeds, 2): train, test
     seed_weight_sq: dict[str, np.ndarray]  # variant -> (n_seeds,)
-    sweep_accuracy: np.ndarray             # (sweep_seeds, len(sweep_lambdas), 2): train, test
+    X_dev: np.ndarray                      # (2, n_dev): the dev set, drawn like the training set
+    Y_dev: np.ndarray                      # (1, n_dev)
+    sweep_accuracy: np.ndarray             # (sweep_seeds, len(sweep_lambdas), 3): train, dev, test
     sweep_weight_sq: np.ndarray            # (sweep_seeds, len(sweep_lambdas))
     strip_params: tuple[dict, ...]         # first sweep seed's network at each strip lambda
 
@@ -143,8 +151,8 @@ def _variants(config: Config, data, rngs: list) -> list[dict[str, Run]]:
     return runs
 
 
-def _sweep(config: Config, data, rng):
-    """Accuracies (S, K, 2), weights (S, K) and the first seed's strip networks.
+def _sweep(config: Config, data, dev, rng):
+    """Accuracies (S, K, 3) on train, dev and test, weights (S, K) and the first seed's strip networks.
 
     All S x K networks train together (one ``lambd`` per network); training without dropout
     never draws from a seed's generator after its initial weights.
@@ -154,13 +162,14 @@ def _sweep(config: Config, data, rng):
     results = _fit(config, data, [p for p in params0 for _ in lams],
                    [copy.deepcopy(child) for child in seeds for _ in lams],
                    lambd=[lam for _ in seeds for lam in lams], iterations=config.sweep_iterations)
-    acc = np.empty((config.sweep_seeds, len(lams), 2))
+    acc = np.empty((config.sweep_seeds, len(lams), 3))
     wsq = np.empty((config.sweep_seeds, len(lams)))
     strip = {}
     for s in range(config.sweep_seeds):
         for k, lam in enumerate(lams):
             p = results[s * len(lams) + k].params
-            acc[s, k] = accuracy(data.X_train, data.Y_train, p), accuracy(data.X_test, data.Y_test, p)
+            acc[s, k] = (accuracy(data.X_train, data.Y_train, p), accuracy(*dev, p),
+                         accuracy(data.X_test, data.Y_test, p))
             wsq[s, k] = weight_sq(p)
             if s == 0 and lam in config.strip_lambdas:
                 strip[lam] = p
@@ -168,13 +177,17 @@ def _sweep(config: Config, data, rng):
 
 
 def run(config: Config, *, rng: np.random.Generator) -> Result:
-    """Draw one data set; train the three variants (headline + ``n_seeds``); sweep lambda."""
-    data_rng, head_rng, seeds_rng, sweep_rng = rng.spawn(4)
-    data = datasets.football(rng=data_rng)
+    """Draw the data (train, dev, test); train the three variants (headline + ``n_seeds``);
+    sweep lambda (scored on train, dev and test: the page chooses on dev)."""
+    data_rng, head_rng, seeds_rng, sweep_rng, dev_rng = rng.spawn(5)
+    noise = {"patches": config.patches, "patch_size": config.patch_size}
+    data = datasets.football(rng=data_rng, **noise)
+    dev_set = datasets.football(rng=dev_rng, n_train=config.n_dev, n_test=0, **noise)  # same distribution
+    dev = (dev_set.X_train, dev_set.Y_train)
     runs, *seed_runs = _variants(config, data, [head_rng, *seeds_rng.spawn(config.n_seeds)])
-    acc, wsq, strip = _sweep(config, data, sweep_rng)
+    acc, wsq, strip = _sweep(config, data, dev, sweep_rng)
     return Result(
         config, data, runs,
         {v: np.array([[s[v].train_accuracy, s[v].test_accuracy] for s in seed_runs]) for v in VARIANTS},
         {v: np.array([s[v].weight_sq for s in seed_runs]) for v in VARIANTS},
-        acc, wsq, strip)
+        *dev, acc, wsq, strip)

@@ -17,6 +17,9 @@ LABELS = {"none": "no regularization", "l2": "L2", "dropout": "dropout"}
 #: (the assignment's final printouts): another data set, so not comparable with the stand-in.
 COURSE_ACCURACY = {"none": (0.9479, 0.915), "l2": (0.9384, 0.93), "dropout": (0.9289, 0.95)}
 COURSE_WEIGHT_SQ = {"none": 727.47, "l2": 29.99, "dropout": 352.48}
+#: The course's printed cost after 20000 of its 30000 iterations (it prints every 1000).
+COURSE_COST = {"none": 0.13851642423234922, "l2": 0.26809163371273004, "dropout": 0.060582435798513114}
+COURSE_PRINT_EVERY = 1000
 
 
 def label(variant: str, config) -> str:
@@ -36,24 +39,28 @@ def all_runs(result: Result, variant: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sweep_summary(lambdas, accuracy, weight_sq, *, overfit_gap: float, over_drop: float) -> dict:
-    """Summarize a lambda sweep from per-seed accuracies (S, K, 2) and weights (S, K).
+    """Summarize a lambda sweep from per-seed accuracies (S, K, 3: train, dev, test) and weights (S, K).
 
-    ``best_lambda`` has the highest mean test accuracy (the smallest such lambda on a tie);
-    ``under_regularized`` are the lambdas below it whose mean train-test gap is at least
-    ``overfit_gap``; ``over_regularization_starts`` (absent if none) is the smallest lambda
-    above it whose mean test accuracy is at least ``over_drop`` below the best. From
-    ``weights_shrink_from`` on, every larger lambda has a smaller mean sum of squared weights.
+    The choice uses the dev set only: ``best_lambda`` has the highest mean dev accuracy (the
+    smallest such lambda on a tie), and the test set is read once, at that lambda
+    (``test_at_best``). ``under_regularized`` are the lambdas below the best whose mean
+    train-dev gap is at least ``overfit_gap``; ``over_regularization_starts`` (absent if none)
+    is the smallest lambda above it whose mean dev accuracy is at least ``over_drop`` below the
+    best. From ``weights_shrink_from`` on, every larger lambda has a smaller mean sum of
+    squared weights.
     """
     lams = np.asarray(lambdas, dtype=float)
-    mean = accuracy.mean(axis=0)                      # (K, 2)
+    mean = accuracy.mean(axis=0)                      # (K, 3)
     gap = (accuracy[..., 0] - accuracy[..., 1]).mean(axis=0)
     best = int(np.argmax(mean[:, 1]))
-    out = {"lambdas": lams.tolist(), "train_mean": mean[:, 0].tolist(), "test_mean": mean[:, 1].tolist(),
-           "test_min": accuracy[..., 1].min(axis=0).tolist(),
-           "test_max": accuracy[..., 1].max(axis=0).tolist(),
+    out = {"lambdas": lams.tolist(), "train_mean": mean[:, 0].tolist(), "dev_mean": mean[:, 1].tolist(),
+           "dev_min": accuracy[..., 1].min(axis=0).tolist(), "dev_max": accuracy[..., 1].max(axis=0).tolist(),
            "gap_mean": gap.tolist(), "weight_sq_mean": weight_sq.mean(axis=0).tolist(),
-           "best_lambda": float(lams[best]), "best_test_mean": float(mean[best, 1]),
+           "best_lambda": float(lams[best]), "best_dev_mean": float(mean[best, 1]),
            "best_train_mean": float(mean[best, 0]),
+           "test_at_best": float(mean[best, 2]), "test_at_best_min": float(accuracy[:, best, 2].min()),
+           "test_at_best_max": float(accuracy[:, best, 2].max()),
+           "dev_spread": float(mean[:, 1].max() - mean[:, 1].min()),
            "under_regularized": [float(v) for v in lams[:best][gap[:best] >= overfit_gap]]}
     over = np.flatnonzero((np.arange(lams.size) > best) & (mean[:, 1] <= mean[best, 1] - over_drop))
     if over.size:
@@ -62,8 +69,10 @@ def sweep_summary(lambdas, accuracy, weight_sq, *, overfit_gap: float, over_drop
     out["large_lambda_underfits"] = bool(top[0] <= mean[best, 0] - over_drop
                                          and top[1] <= mean[best, 1] - over_drop)
     out["small_lambda_overfits"] = bool(np.all(gap[:2] >= overfit_gap))  # lambda 0 and the smallest > 0
+    out["train_falls_from_second"] = bool(np.all(np.diff(mean[1:, 0]) < 0))
     rising = np.flatnonzero(np.diff(weight_sq.mean(axis=0)) >= 0)  # k: mean weights at k+1 >= at k
     out["weights_shrink_from"] = float(lams[rising[-1] + 1 if rising.size else 0])
+    out["weights_shrink_monotone"] = bool(not rising.size)
     out["weight_sq_ratio_0_to_max"] = float(weight_sq[:, 0].mean() / weight_sq[:, -1].mean())
     return out
 
@@ -77,22 +86,41 @@ def _variant_metrics(result: Result, variant: str) -> dict:
                          ("gap", seeds[:, 0] - seeds[:, 1]), ("weight_sq", w)):
         out.update({f"seed_{name}_mean": float(values.mean()), f"seed_{name}_min": float(values.min()),
                     f"seed_{name}_max": float(values.max())})
+    n_test = result.data.Y_test.shape[1]  # a mean test-accuracy change, in test points
+    out["seed_test_gain_points"] = float((seeds[:, 1].mean() - result.seed_accuracy["none"][:, 1].mean())
+                                         * n_test)
     return out
 
 
 def _claims(result: Result) -> dict:
-    c, seeds = result.config, result.seed_accuracy
+    """The findings the page states, each over every run (headline and seeds) or over the seed
+    means, as its name says; and those of the headline run alone (``headline_...``)."""
+    c, seeds, w = result.config, result.seed_accuracy, result.seed_weight_sq
     (none_acc, none_w), claims = all_runs(result, "none"), {}
     none_gap = none_acc[:, 0] - none_acc[:, 1]
     claims["none_overfits_all_runs"] = bool(np.all(none_gap >= c.overfit_gap))
+    claims["none_overfits_on_average"] = bool(none_gap.mean() >= c.overfit_gap)
+    ranges = {v: np.ptp(all_runs(result, v)[0][:, 0]) for v in LABELS}
+    claims["l2_train_range_smallest"] = bool(ranges["l2"] < min(ranges["none"], ranges["dropout"]))
+    claims["none_min_weights_below_dropout_min"] = bool(w["none"].min() < w["dropout"].min())
+    log_w = {v: np.log(w[v]).mean() for v in LABELS}
+    claims["dropout_weights_nearer_none_than_l2"] = bool(
+        abs(log_w["dropout"] - log_w["none"]) < abs(log_w["dropout"] - log_w["l2"]))
     for v in ("l2", "dropout"):
-        acc, w = all_runs(result, v)
+        acc, wv = all_runs(result, v)
         claims[f"{v}_raises_mean_test"] = bool(seeds[v][:, 1].mean() > seeds["none"][:, 1].mean())
         claims[f"{v}_lowers_mean_train"] = bool(seeds[v][:, 0].mean() < seeds["none"][:, 0].mean())
+        claims[f"{v}_raises_mean_train"] = bool(seeds[v][:, 0].mean() > seeds["none"][:, 0].mean())
         claims[f"{v}_raises_test_every_run"] = bool(np.all(acc[:, 1] > none_acc[:, 1]))
         claims[f"{v}_never_lowers_test"] = bool(np.all(acc[:, 1] >= none_acc[:, 1]))
         claims[f"{v}_narrows_gap_every_run"] = bool(np.all(acc[:, 0] - acc[:, 1] < none_gap))
-        claims[f"{v}_shrinks_weights_every_run"] = bool(np.all(w < none_w))
+        claims[f"{v}_shrinks_weights_every_run"] = bool(np.all(wv < none_w))
+        head, base = result.runs[v], result.runs["none"]
+        claims[f"headline_{v}_lowers_train"] = bool(head.train_accuracy < base.train_accuracy)
+        claims[f"headline_{v}_raises_test"] = bool(head.test_accuracy > base.test_accuracy)
+    sweep = result.sweep_accuracy.mean(axis=0)
+    best = int(np.argmax(sweep[:, 1]))
+    claims["dev_overstates_test_at_best"] = bool(sweep[best, 1] > sweep[best, 2])
     return claims
 
 
@@ -102,9 +130,19 @@ def metrics(result: Result) -> dict:
     sweep = sweep_summary(c.sweep_lambdas, result.sweep_accuracy, result.sweep_weight_sq,
                           overfit_gap=c.overfit_gap, over_drop=c.over_drop)
     sweep.update(iterations=c.sweep_iterations, seeds=c.sweep_seeds)
+    course = {v: {"train": COURSE_ACCURACY[v][0], "test": COURSE_ACCURACY[v][1],
+                  "weight_sq": COURSE_WEIGHT_SQ[v], "cost_20000": COURSE_COST[v]} for v in LABELS}
+    course["print_every"] = COURSE_PRINT_EVERY
     return {**{v: _variant_metrics(result, v) for v in LABELS}, "claims": _claims(result), "sweep": sweep,
             "n_seeds": c.n_seeds, "n_train": int(result.data.Y_train.shape[1]),
-            "n_test": int(result.data.Y_test.shape[1]), "dropout_fresh_mask_each_step": True}
+            "n_dev": int(result.Y_dev.shape[1]), "n_test": int(result.data.Y_test.shape[1]),
+            "dropout_fresh_mask_each_step": True, "course": course,
+            "config": {"learning_rate": c.learning_rate, "num_iterations": c.num_iterations,
+                       "lambd": c.lambd, "keep_prob": c.keep_prob, "record_every": c.record_every,
+                       "n_sweep_lambdas": len(c.sweep_lambdas), "max_lambda": max(c.sweep_lambdas),
+                       "overfit_gap": c.overfit_gap, "over_drop": c.over_drop,
+                       "hidden_layers": len(c.layer_dims) - 2},
+            "data": {"patches": c.patches, "patch_size": c.patch_size}}
 
 
 def tables(result: Result) -> dict[str, str]:
@@ -142,13 +180,16 @@ def _range(values, fmt: str) -> str:
 
 def _sweep_table(result: Result) -> str:
     c, acc, w = result.config, result.sweep_accuracy, result.sweep_weight_sq
-    rows = [[f"{lam:g}", seed_summary(acc[:, k, 0]), seed_summary(acc[:, k, 1]),
-             f"{(acc[:, k, 0] - acc[:, k, 1]).mean():+.3f}", _range(w[:, k], "{:.0f}")]
-            for k, lam in enumerate(c.sweep_lambdas)]
-    table = markdown_table(["λ", "train: mean (range)", "test: mean (range)", "train − test, mean",
+    best = int(np.argmax(acc[:, :, 1].mean(axis=0)))
+    rows = [[f"**{lam:g}** (chosen)" if k == best else f"{lam:g}", seed_summary(acc[:, k, 0]),
+             seed_summary(acc[:, k, 1]), f"{(acc[:, k, 0] - acc[:, k, 1]).mean():+.3f}",
+             _range(w[:, k], "{:.0f}")] for k, lam in enumerate(c.sweep_lambdas)]
+    table = markdown_table(["λ", "train: mean (range)", "dev: mean (range)", "train − dev, mean",
                             "sum of squared weights: mean (range)"], rows, align="rcccc")
     return table + (f"\n{c.sweep_seeds} initial draws per λ, the same draws for every λ; "
-                    f"{c.sweep_iterations} iterations each (the course trains for {c.num_iterations}).\n")
+                    f"{c.sweep_iterations} iterations each (the course trains for {c.num_iterations}). "
+                    f"λ is chosen by the mean dev accuracy; the test set is scored only at the chosen λ: "
+                    f"{seed_summary(acc[:, best, 2])}.\n")
 
 
 # ---------------------------------------------------------------------- figures
@@ -206,7 +247,7 @@ def draw_sweep_boundaries(result: Result):
     def draw(fig):
         k = [c.sweep_lambdas.index(lam) for lam in c.strip_lambdas]
         acc = result.sweep_accuracy[0]
-        panels = [(p, f"λ = {lam:g}\ntrain {acc[i, 0]:.3f}, test {acc[i, 1]:.3f}")
+        panels = [(p, f"λ = {lam:g}\ntrain {acc[i, 0]:.3f}, dev {acc[i, 1]:.3f}")
                   for p, lam, i in zip(result.strip_params, c.strip_lambdas, k, strict=True)]
         _boundary_row(fig, result, panels)
         fig.suptitle(f"L2 strength from small to large ({c.sweep_iterations} iterations, first initial draw)",
@@ -263,15 +304,21 @@ def draw_sweep(result: Result):
         lams = np.asarray(c.sweep_lambdas, dtype=float)
         pos, acc, w = lams > 0, result.sweep_accuracy, result.sweep_weight_sq
         ax, axw = fig.subplots(1, 2, width_ratios=(1.25, 1))
-        for j, (what, marker) in enumerate((("train", "o"), ("test", "s"))):
+        for j, (what, marker) in enumerate((("train", "o"), ("dev", "s"))):
             _band(ax, lams[pos], acc[:, pos, j], f"C{j}", f"{what} accuracy", marker)
             ax.axhline(acc[:, 0, j].mean(), color=f"C{j}", ls=":", lw=1.2,
                        label=f"{what} at λ = 0")
+        best = int(np.argmax(acc[:, :, 1].mean(axis=0)))
+        if lams[best] > 0:  # the choice, made on dev; the test set is scored there only
+            ax.errorbar([lams[best]], [acc[:, best, 2].mean()],
+                        yerr=[[acc[:, best, 2].mean() - acc[:, best, 2].min()],
+                              [acc[:, best, 2].max() - acc[:, best, 2].mean()]],
+                        fmt="*", ms=11, color="C5", capsize=3, label="test, at the λ chosen on dev")
         ax.axvline(c.lambd, color="0.5", lw=0.8, ls="--")
         ax.annotate("the course's λ", (c.lambd, 0), xycoords=("data", "axes fraction"),
                     xytext=(3, 4), textcoords="offset points", fontsize=8, color="0.5")
         ax.set(xscale="log", xlabel="λ (L2 strength, log scale)", ylabel="accuracy",
-               title="Accuracy: overfit at small λ, high bias at large λ")
+               title="Train and dev accuracy against λ")
         _band(axw, lams[pos], w[:, pos], "C2", "sum of squared weights", "D")
         axw.axhline(w[:, 0].mean(), color="C2", ls=":", lw=1.2, label="weights at λ = 0")
         axw.set(xscale="log", yscale="log", xlabel="λ (L2 strength, log scale)",
