@@ -35,31 +35,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_HIDE = [  # (pattern, flags): what is not prose, replaced by spaces (line numbers kept)
-    r"\A---\n.*?\n---\n",                                    # front matter
-    r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$",                    # fenced code
-    r"\{\{.*?\}\}",                                          # placeholders
-    r"\$\$.*?\$\$",                                          # display math
-    r"(?<![\\$])\$(?!\s)(?:[^$\n]|\\\$)+?(?<![\\\s])\$",     # inline math
-    r"(`+)(?:(?!\1).)+?\1",                                  # code spans
-    r"^[ \t]*--8<--.*$",                                     # includes
-    r"<!--.*?-->",                                           # HTML comments
-    r"<[^>\n]+>",                                            # HTML tags (attributes included)
-    r"\]\([^)\n]*\)",                                        # link targets
-    r"\{[ \t]*[#.:][^}\n]*\}|\{[ \t]*\w+=[^}\n]*\}",         # attribute lists and anchors
-    r"^[ \t]*\|?[ \t:|-]+\|[ \t:|-]*$",                      # table rules
-]
-_HIDE = [re.compile(p, re.DOTALL | re.MULTILINE) for p in _HIDE]
+_DOT = re.DOTALL | re.MULTILINE
+_HIDE = [re.compile(p, f) for p, f in [  # what is not prose, replaced by spaces (line numbers kept)
+    (r"\A---\n.*?\n---\n", _DOT),                                # front matter
+    (r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$", _DOT),                # fenced code
+    (r"\{\{.*?\}\}", _DOT),                                      # placeholders
+    (r"\$\$.*?\$\$", _DOT),                                      # display math
+    (r"<!--.*?-->", _DOT),                                       # HTML comments
+    (r"(?<![\\$])\$(?!\s)(?:[^$\n]|\n(?!\n)|\\\$)+?(?<![\\\s])\$", 0),  # inline math (in a paragraph)
+    (r"(`+)(?:(?!\1)[^\n]|\n(?!\n))+?\1", 0),                     # code spans (within a paragraph)
+    (r"^[ \t]*--8<--.*$", re.MULTILINE),                        # includes
+    (r"<[^>\n]+>", 0),                                          # HTML tags (attributes included)
+    (r"\]\([^)\n]*\)", 0),                                        # link targets
+    (r"\{[ \t]*[#.:][^}\n]*\}|\{[ \t]*\w+=[^}\n]*\}", 0),          # attribute lists and anchors
+    (r"^[ \t]*\|?[ \t:|-]+\|[ \t:|-]*$", re.MULTILINE),          # table rules
+]]
 
 NUMBER = re.compile(r"(?<![\w.])[-+−]?\d[\d\u202f\u00a0 ,]*(?:\.\d+)?(?:[eE][-+−]?\d+)?%?(?![\w])")
 PART_NAMES = ("week", "weeks", "layer", "layers", "epoch", "epochs", "step", "steps", "class", "classes",
               "label", "labels", "round", "rounds", "tier", "tiers", "part", "parts", "cell", "cells",
               "trial", "trials", "lecture", "assignment", "hidden layer", "digit")
 ALLOWED = [
-    re.compile(r"(?<![\w.])[01](?![\w.%])"),                                    # 1. 0 and 1
+    re.compile(r"(?<![\w.])[01](?![\w%]|\.\d)"),                                # 1. 0 and 1
     re.compile(r"\b(?:" + "|".join(PART_NAMES) + r")[ \u00a0]\d+(?:\s*(?:and|to|,|-|–)\s*\d+)*(?![\w.%])",
                re.IGNORECASE),                                                  # 2. names of parts
-    re.compile(r"(?:\b[A-Z][a-z]+(?: (?:&|and) [A-Z][a-z]+| et al\.)?,? |\()(?:19|20)\d\d\b"),  # 3. years
+    re.compile(r"(?:\b[A-Z][\w.]*(?: (?:&|and) [A-Z][\w.]*| et al\.)?,? |\()(?:19|20)\d\d\b"),  # 3. years
     re.compile(r"\b[123N]-D\b"),                                                # 4. shapes
 ]
 

@@ -94,6 +94,7 @@ class Result:
     weight_growth: np.ndarray   # (2, R, S): norm of the hidden layers' weights, final / initial
     band_epochs: np.ndarray     # (snapshots,)
     bands: dict                 # "plain", "bn_raw", "bn" -> (snapshots, tracked, 5)
+    n_train: int = 0            # training examples
 
 
 def _fit(data, config: Config, params0: dict, lr: float, batch_norm: bool, epochs: int, record_every: int):
@@ -188,4 +189,5 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
              "bn": np.array([s["relu_input"] for s in snaps["bn"][:n]])}
     band_epochs = np.arange(n) * config.track_every
     epochs = np.arange(0, config.num_epochs, config.record_every)
-    return Result(config, epochs, costs, final, train_acc, test_acc, diverged, growth, band_epochs, bands)
+    return Result(config, epochs, costs, final, train_acc, test_acc, diverged, growth, band_epochs, bands,
+                  int(data.X_train.shape[1]))

@@ -132,7 +132,7 @@ class Config:
     n_variant_seeds: int = 0  # seeds for the "late" and "compounded" GD runs
     course_weights: bool = True
     course_order: bool = True
-    momentum_baseline: bool = False  # momentum without decay (6 more runs: over the time budget)
+    momentum_baseline: bool = True   # momentum without decay too (what decay adds to momentum)
 
     def __post_init__(self):
         check_fields(self, layer_dims="net", num_epochs="count", mini_batch_size="count", lr0="positive",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments.batch_norm import Result
+from ..experiments.batch_norm import PERCENTILES, Result
 from .report import FigureSpec, Report, markdown_table, seed_summary
 
 METHODS = ("plain", "bn")
@@ -104,6 +104,8 @@ def _claims(result) -> dict:
         "bn_tolerates_larger_rates": bool(np.all(good[1] > good[0])),
         "bn_tolerates_larger_rates_all_seeds": top > _largest_all(result, 0),
         "plain_fails_at_some_rate": bool((~tr[0]).any()),
+        # the plain network's failures are mostly stalls (a constant output), not overflow
+        "plain_stalls_more_than_diverges": bool(stalled(result)[0].sum() > result.diverged[0].sum()),
         "bn_fails_at_some_rate": bool((~tr[1]).any()),
         # at every rate where both train on every seed, BN ends lower on every seed
         "bn_lower_cost_wherever_both_train": bool(lower_cost) and all(lower_cost),
@@ -127,7 +129,9 @@ def metrics(result) -> dict:
     out = {
         "learning_rates": rates, "curve_rate": c.curve_rate, "n_seeds": c.n_seeds,
         "num_epochs": c.num_epochs, "good_accuracy": c.good_accuracy, "hidden_layers": len(c.layer_dims) - 2,
-        "tracked_layers": list(c.tracked_layers),
+        "tracked_layers": list(c.tracked_layers), "units": int(c.layer_dims[1]),
+        "n_train": result.n_train,
+        "n_test": c.n_test, "band_low": PERCENTILES[0], "band_high": PERCENTILES[-1],
     }
     for i, m in enumerate(METHODS):
         finite = ~result.diverged[i]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..experiments.gradient_checking import (
@@ -14,6 +16,10 @@ from ..experiments.gradient_checking import (
     Result,
 )
 from .report import FigureSpec, Report, markdown_table
+
+#: What the course's published run printed for the correct backprop (its test list holds the
+#: value in ``COURSE``): the third significant digit depends on the platform.
+COURSE_PUBLISHED_RUN = 1.186e-7
 
 
 def _g(v: float, fmt: str = ".3g") -> str:
@@ -131,6 +137,8 @@ def _blocks_table(result: Result) -> str:
 def report(result: Result) -> Report:
     nd, s = result.nd, result.seeds
     best = {c: _best(result, c) for c in COSTS}
+    dims = result.config.layer_dims
+    n_params = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
     metrics = {
         "one_d": result.one_d, "course": COURSE, "nd": nd, "min_one_minus_a": result.min_one_minus_a,
         "blocks": {name: {"correct": float(c), "buggy": float(b)} for name, c, b in
@@ -144,6 +152,11 @@ def report(result: Result) -> Report:
         "seeds_correct_course_below_1e-7": float(np.mean(s["correct_course"] < THRESHOLDS[0])),
         "seeds_correct_stable_below_1e-7": float(np.mean(s["correct_stable"] < THRESHOLDS[0])),
         "seeds_buggy_above_1e-2": float(np.mean(s["buggy_course"] > 1e-2)),
+        "n_params": n_params, "n_evaluations": 2 * n_params, "n_examples": result.config.m,
+        "n_seeds": result.config.n_seeds, "epsilon": result.config.epsilon,
+        "threshold_text": THRESHOLDS[0], "threshold_code": THRESHOLDS[1],
+        "bug_factor": {k: int(v) for k, v in BUG.items()},
+        "course_published_run": COURSE_PUBLISHED_RUN,
     }
     figures = {
         "sweep": FigureSpec(_draw_sweep(result), (7.5, 5.6),

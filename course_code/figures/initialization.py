@@ -9,6 +9,7 @@ from .plotting import plot_costs, plot_decision_boundary
 from .report import FigureSpec, Report, markdown_table, seed_summary
 
 LABELS = {"zeros": "zeros", "random": "large random (×10)", "he": "He"}
+COURSE_PRINT_EVERY = 1000  # the course prints the cost every 1000 iterations
 
 
 def _draw_costs(result: Result):
@@ -76,6 +77,12 @@ def report(result: Result) -> Report:
             "seed_test_min": float(seeds[m][:, 1].min()), "seed_test_max": float(seeds[m][:, 1].max())}
         for m in METHODS
     }
+    c = result.config
+    metrics["config"] = {"num_iterations": c.num_iterations, "record_every": c.record_every,
+                         "learning_rate": c.learning_rate, "random_scale": c.random_scale,
+                         "n_seeds": c.n_seeds, "n_train": int(result.data.X_train.shape[1]),
+                         "course_print_every": COURSE_PRINT_EVERY,
+                         "course_printed_costs": c.num_iterations // COURSE_PRINT_EVERY}
     figures = {
         "costs": FigureSpec(_draw_costs(result), (6.4, 3.6),
                             "Cost against iteration for zeros, large random and He initialization"),

@@ -22,6 +22,7 @@ from ..experiments.lr_decay import (
     printed_rates,
     schedule,
 )
+from ..experiments.optimization import COURSE as OPTIMIZATION_COURSE
 from .plotting import plot_costs, plot_decision_boundary
 from .report import FigureSpec, Report, markdown_table, seed_summary
 
@@ -193,10 +194,40 @@ def _stats(values) -> dict:
     return {"seed_mean": float(v.mean()), "seed_min": float(v.min()), "seed_max": float(v.max())}
 
 
+#: The course's markdown table of the decayed runs (its text), which its executed runs do not match.
+COURSE_MARKDOWN = {"gd_staircase": 0.946, "momentum_staircase": 0.956, "adam_staircase": 0.94}
+
+
+def _config_metrics(result: Result) -> dict:
+    """The settings the page quotes, and what they imply."""
+    cfg, m = result.config, result.data.X_train.shape[1]
+    epochs = np.arange(cfg.num_epochs)
+    total = {d: float(schedule(cfg, "gd", d)(epochs).sum() / cfg.lr0) for d in ("per_epoch", "staircase")}
+    return {"n_train": m, "mini_batch_size": cfg.mini_batch_size, "num_epochs": cfg.num_epochs,
+            "batches_per_epoch": -(-m // cfg.mini_batch_size), "full_batches": m // cfg.mini_batch_size,
+            "last_batch": m % cfg.mini_batch_size, "time_interval": cfg.time_interval,
+            "record_every": cfg.record_every, "lr0": cfg.lr0, "lr0_adam": cfg.lr0_adam,
+            "decay_rate": cfg.decay_rate, "n_seeds": cfg.n_seeds,
+            # the whole run's steps, in epochs' worth at the starting rate
+            "per_epoch_total_epochs": total["per_epoch"], "staircase_total_epochs": total["staircase"]}
+
+
+def _course_metrics() -> dict:
+    """The course's printed numbers the page quotes."""
+    gd = COURSE["gd_per_epoch"]
+    return {"per_epoch_accuracy": gd[0], "per_epoch_first_cost": float(gd[1][0]),
+            "per_epoch_last_cost": float(gd[1][-1]),
+            "per_epoch_lr_after_1000": COURSE_PRINTED_LR["per_epoch"][1],
+            "print_epochs": list(PRINT_EPOCHS), "print_every": PRINT_EPOCHS[1] - PRINT_EPOCHS[0],
+            "n_prints": len(PRINT_EPOCHS),
+            "executed": {k: v[0] for k, v in COURSE.items()}, "markdown": COURSE_MARKDOWN}
+
+
 def _metrics(result: Result) -> dict:
     runs, seeds, cfg = result.runs, result.seed_accuracy, result.config
     m = {"runs": {}, "decay_gain": {}, "readings": {}, "site_reading": "formula", "stuck_threshold": STUCK,
-         "per_epoch_lr_at_1000": float(schedule(cfg, "gd", "per_epoch")(1000))}
+         "per_epoch_lr_at_1000": float(schedule(cfg, "gd", "per_epoch")(cfg.time_interval)),
+         "config": _config_metrics(result), "course": _course_metrics()}
     for key, run in runs.items():
         m["runs"][key] = {"accuracy": run.accuracy, "final_cost": float(run.costs[-1]), "lr0": _lr0(cfg, key),
                           "late_cost_range": late_cost_range(run, cfg.num_epochs), **_stats(seeds[key]),
@@ -222,7 +253,26 @@ def _metrics(result: Result) -> dict:
                                        for k in ("printed_lr_matches", "printed_cost_matches"))]
     if full:
         m["course_reading"] = full[0]  # the reading whose every printed rate and cost equals the course's
+    m["claims"] = _claims(result, m)
     return m
+
+
+def _claims(result: Result, m: dict) -> dict:
+    """The findings the page states, each over the seeds (or the course's run, as named)."""
+    n, gain = result.config.n_seeds, m["decay_gain"]
+    staircase = [k for k in ("gd_staircase", "momentum_staircase", "adam_staircase") if k in gain]
+    rate_gain = m["runs"]["gd"]["seed_mean"] - OPTIMIZATION_COURSE["gd"]  # 0.0007 -> lr0, no decay
+    return {
+        "staircase_reproduces_course": all(abs(m["runs"][k]["accuracy"] - COURSE[k][0]) < 1e-9
+                                           for k in staircase),
+        "per_epoch_lower_on_average": gain["gd_per_epoch"]["seed_mean"] < 0,
+        "rate_gain_exceeds_decay_gain": all(rate_gain > abs(gain[k]["seed_mean"]) for k in staircase),
+        # no optimizer gains as much as half a point of accuracy on average from staircase decay
+        "staircase_adds_no_accuracy": all(gain[k]["seed_mean"] < 0.005 for k in staircase),
+        "decay_steadies_late_cost_every_seed": all(gain[k]["seeds_late_range_smaller"] == n
+                                                   for k in staircase),
+        "lagged_reading_reproduces_course": m.get("course_reading") == "late",
+    }
 
 
 #: The values the page's interactive schedule figure offers (its sliders), and their defaults.

@@ -18,6 +18,9 @@ from .plotting import plot_costs, plot_decision_boundary
 from .report import FigureSpec, Report, markdown_table, seed_summary
 
 LABELS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSprop", "adam": "Adam"}
+#: The course's first printed cost of gradient descent (its mini-batch order differs from ours).
+COURSE_GD_FIRST_COST = 0.702405
+PATH_RADIUS = 0.1  # "within reach of the minimum": the table's last column
 
 
 # ---------------------------------------------------------------------- batch sizes
@@ -62,12 +65,12 @@ def path_table(paths: dict[str, Paths], labels: dict[str, str], shown: int, step
     """Markdown: the stored rates, and how close the shown rate's path ends to the minimum."""
     rows = []
     for n, p in paths.items():
-        w, k = p.points[shown], steps_to(p.points[shown])
+        w, k = p.points[shown], steps_to(p.points[shown], PATH_RADIUS)
         rows.append([labels[n], ", ".join(f"{lr:g}" for lr in p.learning_rates),
                      f"{p.learning_rates[shown]:g}", f"{final_distance(w):.1e}", "never" if k is None else k])
     return markdown_table(["optimizer", "learning rates stored", "shown",
-                           f"distance to the minimum after {steps} steps", "first step within 0.1 of it"],
-                          rows, align="lcccc")
+                           f"distance to the minimum after {steps} steps",
+                           f"first step within {PATH_RADIUS:g} of it"], rows, align="lcccc")
 
 
 def path_metrics(paths: dict[str, Paths], shown: int) -> dict:
@@ -226,12 +229,13 @@ def _metrics(result: Result) -> dict:
         if COURSE[n] is not None:
             optimizers[n]["course_accuracy"] = COURSE[n]
     gap = result.seed_accuracy["adam"] - result.seed_accuracy["gd"]
-    batch = {batch_label(b, m): {"batch_size": min(b, m), "final_cost": float(run.costs[-1]),
-                                 "accuracy": run.accuracy, "estimated_seconds": float(run.seconds[-1]),
-                                 "updates": int(run.updates[-1]),
-                                 **_summary(result.batch_seed_cost[b], "seed_final_cost"),
-                                 **_summary(result.batch_seed_accuracy[b], "seed_accuracy")}
-             for b, run in result.batch.items()}
+    batch = {}
+    for b, run in result.batch.items():
+        kind = batch_label(b, m).split(" ")[0]  # "batch", "mini-batch" or "stochastic"
+        batch[kind] = {"batch_size": min(b, m), "final_cost": float(run.costs[-1]), "accuracy": run.accuracy,
+                       "estimated_seconds": float(run.seconds[-1]), "updates": int(run.updates[-1]),
+                       **_summary(result.batch_seed_cost[b], "seed_final_cost"),
+                       **_summary(result.batch_seed_accuracy[b], "seed_accuracy")}
     return {"optimizers": optimizers, "n_seeds": c.n_seeds, "stuck_accuracy": c.stuck_accuracy,
             "seeds_stuck_for_every_optimizer": int(np.logical_and.reduce(list(stuck.values())).sum()),
             "adam_minus_gd_min": float(gap.min()), "adam_minus_gd_max": float(gap.max()),
@@ -239,7 +243,40 @@ def _metrics(result: Result) -> dict:
             "gd_momentum_max_difference": float(np.abs(result.seed_accuracy["gd"]
                                                        - result.seed_accuracy["momentum"]).max()),
             "batch": batch, "c_update": c.c_update, "c_example": c.c_example,
-            "paths": path_metrics(result.paths, c.path_shown)}
+            "paths": path_metrics(result.paths, c.path_shown), "config": _config_metrics(result),
+            "course": {"gd_accuracy": COURSE["gd"], "adam_accuracy": COURSE["adam"],
+                       "gd_first_cost": COURSE_GD_FIRST_COST},
+            "claims": _claims(result)}
+
+
+def _config_metrics(result: Result) -> dict:
+    """The settings the page quotes, and quantities derived from them."""
+    c, m = result.config, result.data.X_train.shape[1]
+    c_max = max(c.curvature)
+    return {"n_train": m, "num_epochs": c.num_epochs, "mini_batch_size": c.mini_batch_size,
+            "learning_rate": c.learning_rate, "beta": c.beta, "record_every": c.record_every,
+            "batches_per_epoch": updates_per_epoch(c.mini_batch_size, m),
+            "full_batches": m // c.mini_batch_size, "last_batch": m % c.mini_batch_size,
+            "momentum_window": 1 / (1 - c.beta),
+            "batch_learning_rate": c.batch_learning_rate, "sgd_epochs": c.sgd_epochs,
+            "batch_points": c.batch_points, "curvature_ratio": c_max / min(c.curvature),
+            "path_steps": c.path_steps, "path_rates": len(c.path_lr_gd),
+            "gd_stable_below": 2 / c_max, "momentum_stable_below": 2 * (1 + c.beta) / ((1 - c.beta) * c_max),
+            "path_radius": PATH_RADIUS}
+
+
+def _claims(result: Result) -> dict:
+    gd, mom = result.runs["gd"], result.runs["momentum"]
+    return {
+        # the recorded cost curves of gradient descent and momentum agree to 3 decimals
+        "gd_momentum_curves_overlap": bool(np.max(np.abs(gd.costs - mom.costs)) < 1e-3),
+        "gd_seeds_above_course": bool(np.all(result.seed_accuracy["gd"] > COURSE["gd"])),
+        "momentum_seeds_above_course": bool(np.all(result.seed_accuracy["momentum"] > COURSE["momentum"])),
+        "adam_course_within_seed_range": bool(result.seed_accuracy["adam"].min() <= COURSE["adam"]
+                                              <= result.seed_accuracy["adam"].max()),
+        "no_seed_stuck": bool(not any((result.seed_accuracy[n] <= result.config.stuck_accuracy).any()
+                                      for n in OPTIMIZERS)),
+    }
 
 
 def report(result: Result) -> Report:
