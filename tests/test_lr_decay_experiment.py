@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from course_code import datasets
 from course_code.experiments import lr_decay as exp
 from course_code.figures import lr_decay as lr_decay_fig
 
@@ -97,7 +98,7 @@ def _fake_result(course_costs_for: str) -> exp.Result:
     runs |= {f"gd_{d}": run(f"gd_{d}", "formula") for d in ("per_epoch", "staircase")}
     variants = {k: run(f"gd_{d}", v) for k, (d, v) in exp.VARIANT_RUNS.items()}
     keys = [*runs, *variants]
-    return exp.Result(cfg, None, runs, variants, {k: np.array([0.5, 0.9]) for k in keys},
+    return exp.Result(cfg, datasets.moons(), runs, variants, {k: np.array([0.5, 0.9]) for k in keys},
                       {k: np.array([[0.2, 0.01], [0.3, 0.02]]) for k in keys})
 
 
