@@ -1,0 +1,232 @@
+"""The build: bring every topic's published files up to date, doing only the work that changed.
+
+For each experiment the build looks up its rendered entry, then its Result (see
+:mod:`~course_code.build.cache`), and does the least that makes the published files current:
+
+- ``cached``: the rendered files are current: publish them;
+- ``rendered``: the Result is cached but the figures' code changed: load it and render;
+- ``ran``: nothing usable is cached: run the experiment, cache its Result, render.
+
+Runs and renders go to a pool of worker processes (longest first, by the last recorded run
+time). A corrupted cache entry is reported with its path, discarded and rebuilt. A failing
+experiment is reported with its traceback and caches and publishes nothing; the others are
+still built.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .. import experiments
+from .cache import (
+    CACHE,
+    TIMING,
+    Entry,
+    clean_partials,
+    load_result,
+    rendered_key,
+    result_key,
+    save_result,
+)
+from .codec import CorruptEntry
+from .publish import GENERATED, PROVENANCE, publish
+
+__all__ = ["NATIVE_LOG", "BuildOutcome", "build"]
+
+RENDER_SECONDS = 2.0  # rough time to render a topic from its cached Result
+# Lines that TensorFlow's C++ runtime writes straight to the process's stderr (glog/absl
+# format, with a timestamp and a thread id): noise in the build's output. Anything else a
+# worker writes to stderr (a Python warning, say) is passed on.
+NATIVE_LOG = re.compile(r"^(?:[IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*"
+                        r"|WARNING: All log messages before absl::InitializeLog\(\) is called .*"
+                        r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate "
+                        r"compiler flags\.)\n?", re.MULTILINE)
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildOutcome:
+    """What happened to one experiment in a build."""
+
+    name: str
+    status: str            # "cached", "rendered", "ran" or "failed"
+    seconds: float         # time of the run or render (0 when cached)
+    error: str = ""        # the traceback, when failed
+
+
+@dataclasses.dataclass(frozen=True)
+class _Task:
+    name: str
+    config: object
+    seed: int
+    results: Path          # the results entry's folder
+    rendered: Path         # the rendered entry's folder
+    provenance: dict
+    run: bool              # run the experiment (else load its cached Result)
+
+
+def _render(task: _Task, result) -> None:
+    from .. import figures
+    from .render import render
+
+    def fill(folder: Path) -> None:
+        render(task.name, figures.get(task.name).report(result), folder)
+        (folder / PROVENANCE).write_text(json.dumps(task.provenance, indent=2, sort_keys=True) + "\n")
+
+    Entry(task.rendered).write(fill)
+
+
+def _do(task: _Task) -> tuple[str, str, float, str]:
+    """Run or load, then render one topic; ``(name, status, seconds, error)``."""
+    import numpy as np
+
+    start = time.perf_counter()
+    try:
+        result, status = None, "rendered"
+        if not task.run:
+            try:
+                result = load_result(Entry(task.results))
+            except CorruptEntry:  # changed since the build looked at it: compute it again
+                result = None
+        if result is None:
+            module = experiments.get(task.name)
+            result = module.run(task.config, rng=np.random.default_rng(task.seed))
+            save_result(Entry(task.results), result, time.perf_counter() - start)
+            status = "ran"
+        _render(task, result)
+        return task.name, status, time.perf_counter() - start, ""
+    except Exception:
+        return task.name, "failed", 0.0, traceback.format_exc()
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Send this process's stderr (file descriptor 2) to a file; replay it without native log lines."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            log.seek(0)
+            rest = NATIVE_LOG.sub("", log.read().decode(errors="replace"))
+            if rest.strip():
+                sys.stderr.write(rest)
+                sys.stderr.flush()
+
+
+def _worker(task: _Task) -> tuple[str, str, float, str]:
+    """A pool process's entry point: :func:`_do` without TensorFlow's native log lines."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    with _quiet_native_stderr():
+        return _do(task)
+
+
+def expected_seconds(name: str, cache_dir: Path) -> float:
+    """Run time of the experiment's most recent results entry (any key), else ``EXPECTED_SECONDS``."""
+    times = []
+    for timing in (cache_dir / "results" / name).glob(f"*/{TIMING}"):
+        try:
+            times.append((timing.stat().st_mtime, float(json.loads(timing.read_text())["seconds"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    if times:
+        return max(times)[1]
+    return float(getattr(experiments.get(name), "EXPECTED_SECONDS", 10))
+
+
+def _checked(entry: Entry, progress: Callable[[str], None]) -> bool:
+    """True if ``entry`` exists and is intact; a damaged entry is reported and discarded."""
+    if not entry.exists():
+        return False
+    problem = entry.problem()
+    if problem is None:
+        return True
+    progress(f"  discarding the corrupted cache entry {entry.path}: {problem}")
+    entry.discard()
+    return False
+
+
+def _plan(name: str, config, seed: int, cache_dir: Path, force: bool,
+          progress: Callable[[str], None]) -> tuple[Entry, _Task | None]:
+    """The rendered entry of ``name`` and the task that brings it up to date (None: nothing to do)."""
+    module = experiments.get(name)
+    rkey, described = result_key(name, config, seed, getattr(module, "EXTRA_LIBRARIES", ()))
+    results = Entry(cache_dir / "results" / name / rkey)
+    rendered = Entry(cache_dir / "rendered" / name / rendered_key(name, rkey))
+    for folder in (results.path.parent, rendered.path.parent):
+        clean_partials(folder)
+    results_ok = _checked(results, progress)
+    if _checked(rendered, progress) and not force:
+        return rendered, None
+    task = _Task(name, config, seed, results.path, rendered.path, {**described, "key": rkey},
+                 run=force or not results_ok)
+    return rendered, task
+
+
+def _execute(tasks: list[_Task], jobs: int, cache_dir: Path, progress: Callable[[str], None]):
+    """Run the tasks (longest first), yielding ``(name, status, seconds, error)`` as each ends."""
+    tasks = sorted(tasks, key=lambda t: -(expected_seconds(t.name, cache_dir) if t.run else RENDER_SECONDS))
+    jobs = max(1, min(jobs, len(tasks)))
+    progress(f"building {len(tasks)} topic(s) on {jobs} process(es): "
+             + ", ".join(f"{t.name} ({'run' if t.run else 'render'})" for t in tasks))
+    if jobs == 1:
+        yield from (_do(t) for t in tasks)
+        return
+    import multiprocessing
+
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_worker, t) for t in tasks]
+        yield from (f.result() for f in as_completed(futures))
+
+
+def build(names: Iterable[str] | None = None, *, force: bool = False, jobs: int | None = None,
+          out_dir: Path = GENERATED, cache_dir: Path = CACHE, configs: dict | None = None,
+          seeds: dict | None = None,
+          progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
+          ) -> list[BuildOutcome]:
+    """Bring the published files of the named experiments (all by default) up to date.
+
+    ``configs`` and ``seeds`` map names to a ``Config`` or a seed other than the module's
+    (``Config()`` and ``SEED``); ``jobs`` is the number of worker processes (default: one per
+    core). Returns one :class:`BuildOutcome` per name, in order.
+    """
+    names = list(names) if names else experiments.names()
+    configs, seeds = configs or {}, seeds or {}
+    entries, tasks, outcomes = {}, [], {}
+    for name in names:
+        module = experiments.get(name)
+        entries[name], task = _plan(name, configs.get(name, module.Config()), seeds.get(name, module.SEED),
+                                    cache_dir, force, progress)
+        if task is None:
+            outcomes[name] = BuildOutcome(name, "cached", 0.0)
+            progress(f"  cached   {name}")
+        else:
+            tasks.append(task)
+    if tasks:
+        start = time.perf_counter()
+        for i, (name, status, seconds, error) in enumerate(
+                _execute(tasks, jobs or os.cpu_count() or 1, cache_dir, progress), start=1):
+            outcomes[name] = BuildOutcome(name, status, seconds, error)
+            progress(f"  [{i}/{len(tasks)}] {status:8} {name}" + (f" in {seconds:.1f} s" if not error else "")
+                     + f"  ({time.perf_counter() - start:.1f} s elapsed)")
+            if error:
+                progress(error)
+    for name in names:
+        if outcomes[name].status != "failed":
+            publish(entries[name], out_dir / name)
+    return [outcomes[n] for n in names]
