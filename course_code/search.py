@@ -304,18 +304,11 @@ def _data(n_train: int, n_val: int, noise: float, data_seed: int):
     return moons(rng=np.random.default_rng(data_seed), n_train=n_train, n_test=n_val, noise=noise)
 
 
-def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
-    """Train ``task``'s network with ``trial``'s hyperparameters; score it on the validation split.
-
-    The final cost is the training cost over the last epoch (mean mini-batch loss, each
-    measured before its update). A :class:`~course_code.training.TrainingDiverged` run
-    scores ``nan`` and ``diverged=True``: a sweep expects some of its trials to blow up.
-    """
-    # --8<-- [start:trial]
-    from .network import accuracy
+def _fit(trial: Trial, task: Task):
+    """The trained parameters of ``trial`` on ``task``'s training split, and the result of ``train``."""
     from .optimizers import momentum
     from .schedules import constant
-    from .training import TrainingDiverged, train
+    from .training import train
 
     p = trial.values
     unknown = set(p) - {"learning_rate", "beta", "hidden_units", "mini_batch_size"}
@@ -324,12 +317,38 @@ def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
                          f"mini_batch_size; got {sorted(p)}")
     data = _data(task.n_train, task.n_val, task.noise, task.data_seed)
     hidden = [int(p["hidden_units"])] * len(task.hidden) if "hidden_units" in p else list(task.hidden)
+    # --8<-- [start:trial]
+    return train(data.X_train, data.Y_train, [2, *hidden, 1], optimizer=momentum(p.get("beta", 0.9)),
+                 schedule=constant(p["learning_rate"]), num_epochs=task.num_epochs,
+                 mini_batch_size=int(p.get("mini_batch_size", task.mini_batch_size)),
+                 rng=trial_rng(trial.seed, trial.index), record_every=max(1, task.num_epochs - 1))
+    # --8<-- [end:trial]
+
+
+def run_trial(trial: Trial, task: Task = Task()) -> TrialResult:
+    """Train ``task``'s network with ``trial``'s hyperparameters; score it on the validation split.
+
+    The final cost is the training cost over the last epoch (mean mini-batch loss, each
+    measured before its update). A :class:`~course_code.training.TrainingDiverged` run
+    scores ``nan`` and ``diverged=True``: a sweep expects some of its trials to blow up.
+    """
+    from .network import accuracy
+    from .training import TrainingDiverged
+
     try:
-        r = train(data.X_train, data.Y_train, [2, *hidden, 1], optimizer=momentum(p.get("beta", 0.9)),
-                  schedule=constant(p["learning_rate"]), num_epochs=task.num_epochs,
-                  mini_batch_size=int(p.get("mini_batch_size", task.mini_batch_size)),
-                  rng=trial_rng(trial.seed, trial.index), record_every=max(1, task.num_epochs - 1))
+        r = _fit(trial, task)
     except TrainingDiverged:
         return TrialResult(trial, math.nan, math.nan, True)
+    data = _data(task.n_train, task.n_val, task.noise, task.data_seed)
     return TrialResult(trial, accuracy(data.X_test, data.Y_test, r.params), float(r.costs[-1]), False)
-    # --8<-- [end:trial]
+
+
+def score_on_test(trial: Trial, task: Task, n_test: int) -> float:
+    """Accuracy of ``trial``'s network (trained exactly as :func:`run_trial` trains it) on a test
+    set of ``n_test`` points drawn from the same distribution as the task's data, with a
+    generator of its own: the set is used once, after the search chose the trial."""
+    from .datasets import moons
+    from .network import accuracy
+
+    test = moons(rng=np.random.default_rng([task.data_seed, 1]), n_train=n_test, n_test=0, noise=task.noise)
+    return accuracy(test.X_train, test.Y_train, _fit(trial, task).params)

@@ -32,6 +32,9 @@ from course_code.build.cache import code_hash, imported_modules
 from course_code.build.publish import GENERATED as GENERATED_REL
 from course_code.build.runner import NATIVE_LOG  # TensorFlow's native log lines
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from prose_numbers import check_file
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "docs" / "reports"
 GENERATED = ROOT / GENERATED_REL
@@ -151,6 +154,12 @@ def build(names: list[str] | None = None, *, force: bool = False, timeout: int =
             print(f"unknown report(s) {unknown}; valid: {[s.stem for s in sources]}", file=sys.stderr)
             return 2
         sources = [s for s in sources if s.stem in names]
+    typed = [f"{source.name}:{line}: {number!r} in: {text[:90]}"
+             for source in sources for line, number, text in check_file(source)]
+    if typed:
+        print("numbers typed into the reports' Markdown (print results from code instead; see "
+              "scripts/prose_numbers.py):\n  " + "\n  ".join(typed), file=sys.stderr)
+        return 1
     CACHE.mkdir(parents=True, exist_ok=True)
     todo = []
     for source in sources:

@@ -7,6 +7,8 @@
 - ``{{ claim NAME.key.path }}`` (or ``{{ claim not ... }}``) prints nothing but fails the build
   unless that metric is the boolean true (false): the sentence next to it states a finding,
   and the build checks that the experiment still finds it.
+- Numbers typed into a page's prose fail the build (``prose_numbers.py`` says what counts as
+  prose and what is allowed): a result reaches a page only through a metric.
 - Every include of a generated figure or table (``--8<-- "docs/generated/NAME/x.md"``) gets a
   provenance line under it: seed, config, short code hash, NumPy version, run time.
 
@@ -22,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from prose_numbers import typed_numbers  # a sibling in scripts/ (MkDocs puts the folder on sys.path)
 
 from course_code.build.publish import generated_dir, topic_run_seconds
 
@@ -132,7 +135,18 @@ def on_config(config):
     return config
 
 
+def check_prose(markdown: str, src: str) -> None:
+    """Fail the build, listing them, if numbers were typed into the page's prose."""
+    found = typed_numbers(markdown)
+    if found:
+        lines = "\n".join(f"  line {line}: {number!r} in: {text[:100]}" for line, number, text in found)
+        raise PluginError(f"{src}: numbers typed into the prose (quote results with {{{{ metric ... }}}}, "
+                          f"write a derivation in math; see scripts/prose_numbers.py):\n{lines}")
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".md"):
+        check_prose(markdown, page.file.src_uri)
     markdown = placeholders(markdown, page.file.src_uri)
 
     def with_provenance(m: re.Match) -> str:

@@ -9,7 +9,7 @@ removing what is not prose:
 - math: ``$...$``, ``$$...$$``;
 - code: fenced blocks, indented ``--8<--`` includes, inline code spans;
 - Markdown and HTML syntax: link targets ``](...)``, HTML tags and their attributes, heading
-  anchors ``{ #... }``, attribute lists ``{ ... }``, front matter.
+  anchors ``{ #... }``, attribute lists ``{ ... }``, numbered-list markers, front matter.
 
 What is left may still hold a number that is not a result. The allow-list, short on purpose:
 
@@ -49,6 +49,7 @@ _HIDE = [re.compile(p, f) for p, f in [  # what is not prose, replaced by spaces
     (r"\]\([^)\n]*\)", 0),                                        # link targets
     (r"\{[ \t]*[#.:][^}\n]*\}|\{[ \t]*\w+=[^}\n]*\}", 0),          # attribute lists and anchors
     (r"^[ \t]*\|?[ \t:|-]+\|[ \t:|-]*$", re.MULTILINE),          # table rules
+    (r"^[ \t]*\d+\.(?=[ \t])", re.MULTILINE),                      # numbered-list markers
 ]]
 
 NUMBER = re.compile(r"(?<![\w.])[-+−]?\d[\d\u202f\u00a0 ,]*(?:\.\d+)?(?:[eE][-+−]?\d+)?%?(?![\w])")
@@ -119,7 +120,8 @@ def main(argv: list[str]) -> int:
         found = check_file(path)
         total += len(found)
         for line, number, text in found:
-            print(f"{path.relative_to(ROOT) if path.is_absolute() else path}:{line}: {number!r} in: {text[:110]}")
+            where = path.relative_to(ROOT) if path.is_absolute() else path
+            print(f"{where}:{line}: {number!r} in: {text[:110]}")
     print(f"{total} typed number(s) in {len(files)} file(s)", file=sys.stderr)
     return 1 if total else 0
 

@@ -54,7 +54,7 @@ def encode(value, arrays: dict[str, np.ndarray]):
         name = f"a{len(arrays)}"
         arrays[name] = value
         return {"$array": name, "dtype": value.dtype.str, "shape": list(value.shape)}
-    if _is_namedtuple(value) or dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if _is_namedtuple(value) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
         cls = type(value)
         fields = value._asdict() if _is_namedtuple(value) else \
             {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
@@ -97,8 +97,8 @@ def _class(name: str):
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
         raise CorruptEntry(f"no class {name!r} in this version of course_code") from None
-    if not (isinstance(obj, type) and (dataclasses.is_dataclass(obj) or issubclass(obj, tuple)
-                                       and hasattr(obj, "_fields"))):
+    if not (isinstance(obj, type) and (dataclasses.is_dataclass(obj) or (issubclass(obj, tuple)
+                                       and hasattr(obj, "_fields")))):
         raise CorruptEntry(f"{name!r} is not a dataclass or NamedTuple")
     return obj
 

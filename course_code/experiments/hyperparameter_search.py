@@ -25,6 +25,7 @@ from ..search import (
     grid_trials,
     random_trials,
     run_trial,
+    score_on_test,
 )
 
 SEED = 3
@@ -47,6 +48,7 @@ class Config:
     mini_batch_size: int = 32
     n_train: int = 200
     n_val: int = 500
+    n_test: int = 500                 # scores the chosen trial once, after the search
     noise: float = 0.25
     hidden: tuple[int, ...] = (16, 8)
     data_seed: int = 0
@@ -55,7 +57,8 @@ class Config:
         check_fields(self, lr_low="positive", lr_high="positive", beta_low="beta", beta_high="beta",
                      max_grid="count", n_seeds="count", target_gap="fraction", refine_rounds="count",
                      refine_budget="count", refine_top="count", num_epochs="count", mini_batch_size="count",
-                     n_train="count", n_val="count", noise="nonnegative", hidden="counts", data_seed="count0")
+                     n_train="count", n_val="count", n_test="count", noise="nonnegative", hidden="counts",
+                     data_seed="count0")
         for low, high in (("lr_low", "lr_high"), ("beta_low", "beta_high")):
             if getattr(self, low) >= getattr(self, high):
                 raise ValueError(f"{low} must be below {high} ({getattr(self, high)}), "
@@ -89,6 +92,9 @@ class Result:
     best_any: float                  # best accuracy of any grid or random trial
     target: float                    # best_any - config.target_gap
     seeds: np.ndarray                # sweep seeds: grid, coarse to fine, then one per random search
+    chosen: tuple                    # (learning rate, beta) of the best trial of the last round
+    chosen_val: float                # its validation accuracy: what chose it
+    chosen_test: float               # its accuracy on a test set, scored once, after the choice
 
 
 def space(config: Config) -> tuple:
@@ -138,6 +144,10 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
                             seed=seeds[1], top=config.refine_top)
     boxes = np.array([[s[0].low, s[0].high, s[1].low, s[1].high] for s, _ in rounds])
     best_any = float(np.concatenate([grid_best, random_best[:, -1]]).max())
+    final = [r for r in rounds[-1][1] if not r.diverged]  # the search's answer: its last round's best
+    chosen = max(final, key=lambda r: (r.val_accuracy, -r.trial.index))
     return Result(config, ks**2, grids, grid_best, random, random_best,
                   tuple(_as_arrays(results) for _, results in rounds), boxes,
-                  best_any, best_any - config.target_gap, np.array(seeds))
+                  best_any, best_any - config.target_gap, np.array(seeds),
+                  (chosen.trial.values["learning_rate"], chosen.trial.values["beta"]), chosen.val_accuracy,
+                  score_on_test(chosen.trial, tk, config.n_test))

@@ -111,6 +111,9 @@ def report(result: Result) -> Report:
         name: {f"{e:.0e}": float(row.max()) for e, row in zip(c.epsilons, v, strict=True)}
         for name, v in result.epsilon_errors.items()}
     metrics["all_mapped_match"] = all(metrics[r]["matches_1e-6"] for r in OPTIMIZERS + SCHEDULES)
+    metrics["tolerance"] = TOLERANCE
+    metrics["tiny_epsilon"] = c.tiny_epsilon
+    metrics["n_seeds"] = c.n_seeds
     figures = {
         "errors": FigureSpec(_draw_bars(result), (8.0, 4.6),
                              "Bar chart, log scale: max relative error of each rule against Keras, "

@@ -215,6 +215,13 @@ def _metrics(result: Result) -> dict:
         "at_budget": at, "rounds": rounds,
         "refine_narrower": bool(all(b["lr_decades"] < a["lr_decades"]
                                     for a, b in itertools.pairwise(rounds))),
+        "chosen_lr": float(result.chosen[0]), "chosen_beta": float(result.chosen[1]),
+        "chosen_val": float(result.chosen_val), "chosen_test": float(result.chosen_test),
+        "n_test": int(result.config.n_test), "n_train": int(result.config.n_train),
+        "mini_batch_size": int(result.config.mini_batch_size),
+        "refine_budget": int(result.config.refine_budget), "refine_top": int(result.config.refine_top),
+        "refine_rounds": int(result.config.refine_rounds), "lr_high": float(result.config.lr_high),
+        "val_overstates_test": bool(result.chosen_val > result.chosen_test),
     }
 
 

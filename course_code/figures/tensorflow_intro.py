@@ -14,6 +14,17 @@ from ..experiments.tensorflow_intro import (
 from .plotting import plot_costs
 from .report import FigureSpec, Report, markdown_table, seed_summary
 
+#: The course's data (SIGNS) and what its notebooks print, for the comparison the page makes.
+COURSE_SIGNS = {
+    "n_train": 1080, "n_test": 120, "image_side": 64, "channels": 3, "num_epochs": 100,
+    "batches_per_epoch": 34,            # 1080 images in mini-batches of 32
+    "train_accuracy": 0.75, "test_accuracy": 0.69,       # about, after 100 epochs
+    "first_cost_mean": 1.830244,        # the current revision: the per-example mean
+    "first_cost_twice_mean": 0.115223,  # a revision that returns 2 * reduce_mean
+    "first_cost_mean_over_batch": 0.057612,  # an older one that returns reduce_mean
+    "plot_every": 10,                   # its cost plot: one point every 10 epochs
+}
+
 
 def _draw_samples(result: Result, rows: int = 4, cols: int = 6):
     def draw(fig):
@@ -171,6 +182,14 @@ def _metrics(result: Result) -> dict:
         "tape_max_relative_error": max(result.tape_errors.values()),
         "test_errors": int(result.confusion.sum() - np.trace(result.confusion)),
     }
+    metrics["target_accuracy"] = TARGET_ACCURACY
+    metrics["n_images"] = metrics["n_train"] + metrics["n_test"]
+    metrics["image_side"] = round(float(np.sqrt(cfg.layer_dims[0])))
+    metrics["n_pixels"] = int(cfg.layer_dims[0])
+    metrics["n_classes"] = int(cfg.layer_dims[-1])
+    metrics["minibatch_size"] = cfg.minibatch_size
+    metrics["check_examples"] = cfg.check_examples
+    metrics["course"] = COURSE_SIGNS
     if result.keras is not None:
         k = result.keras
         metrics["keras_max_abs_weight_difference"] = k.max_abs_weight_difference

@@ -14,11 +14,11 @@
 # %% [markdown]
 # # Batch normalization: the executable report
 #
-# This notebook re-runs a shortened version of the experiment of the
-# [Batch normalization](../../batch_norm/) page: a network with 5 hidden ReLU layers on the
-# moons, trained by full-batch gradient descent with and without batch norm over a few
-# learning rates. It also checks the batch-norm gradient of a whole network and shows why
-# prediction uses running statistics. It runs in a few seconds.
+# This notebook re-runs a shortened version of the experiment of the [Batch
+# normalization](../../batch_norm/) page: a deep ReLU network (its layer sizes are in the config
+# printed below) on the moons, trained by full-batch gradient descent with and without batch
+# norm over a few learning rates. It also checks the batch-norm gradient of a whole network and
+# shows why prediction uses running statistics. It runs in a few seconds.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -89,6 +89,7 @@ from course_code import experiments, figures
 bn = experiments.get("batch_norm")
 bn_figures = figures.get("batch_norm")
 config = dataclasses.replace(bn.Config(), learning_rates=(0.3, 1.0, 3.0), n_seeds=2)
+print(config)
 result = bn.run(config, rng=np.random.default_rng(bn.SEED))
 print(f"{result.diverged.size} training runs")
 

@@ -15,7 +15,7 @@
 # # Gradient checking: the executable report
 #
 # This notebook re-runs the experiment of the [Gradient checking](../../gradient_checking/)
-# page: the course's 1-D check of $J(\theta) = \theta x$, the N-D check of its 47-parameter
+# page: the course's 1-D check of $J(\theta) = \theta x$, the N-D check of its
 # `[4, 5, 3, 1]` network with a correct backward pass and with the course's two bugs
 # ($dW^{[2]} \times 2$, $db^{[1]} \times 4$), and the sweep of the step $\varepsilon$ that
 # shows truncation and round-off. It runs in about a second.
@@ -35,9 +35,9 @@ if importlib.util.find_spec("course_code") is None:
 # %% [markdown]
 # ## Run the experiment
 #
-# `TINY` sweeps one $\varepsilon$ per decade (the site uses two) and repeats the study on 2
-# random networks (the site uses 5). The checks on the course's own tensors do not depend on
-# either setting, so their numbers are the site's.
+# `TINY` sweeps fewer steps $\varepsilon$ and repeats the study on fewer random networks than
+# the site (the cell prints both configurations). The checks on the course's own tensors do
+# not depend on either setting, so their numbers are the site's.
 
 # %%
 import json
@@ -62,7 +62,9 @@ gc = experiments.get("gradient_checking")
 gc_figures = figures.get("gradient_checking")
 config = gc.TINY
 result = gc.run(config, rng=np.random.default_rng(gc.SEED))
-print(f"{config.n_eps} steps x (2 costs + {config.n_seeds} random networks)")
+site = gc.Config()
+print(f"this notebook: {config.n_eps} steps, {config.n_seeds} random networks; "
+      f"the site: {site.n_eps} steps, {site.n_seeds} random networks")
 
 # %%
 print(f"{'check (epsilon = 1e-7)':<30} {'course':>12} {'this run':>12}")
@@ -79,7 +81,7 @@ for name, course, ours in rows:
 #
 # One number says that something is wrong; the same difference restricted to each parameter
 # block says where: only the two sabotaged blocks light up, at the $(k-1)/(k+1)$ the
-# formula predicts (0.6 for $k = 4$, 0.333 for $k = 2$).
+# formula predicts ($3/5$ for $k = 4$, $1/3$ for $k = 2$).
 
 # %%
 from IPython.display import Markdown, display
@@ -108,7 +110,7 @@ plt.show()
 # ## A few steps by hand
 #
 # `gradient_check` on the course's tensors, at four steps, for the correct and the buggy
-# backward pass. The correct one moves along the V; the buggy one stays at about 0.285
+# backward pass. The correct one moves along the V; the buggy one stays where it is
 # whatever the step: a bug is not a matter of precision.
 
 # %%

@@ -35,7 +35,7 @@ if importlib.util.find_spec("course_code") is None:
 # ## Sampling on a log scale
 #
 # `LogUniform` draws $\alpha = 10^r$ with $r$ uniform; `OneMinusLogUniform` draws
-# $1 - \beta = 10^r$. Count how many of 1000 draws land in each decade:
+# $1 - \beta = 10^r$. Count how many of a thousand draws land in each decade:
 
 # %%
 import dataclasses
@@ -53,13 +53,13 @@ print("alpha per decade 1e-4..1:", np.histogram(np.log10(alphas), bins=[-4, -3, 
 print("beta in [0.9, 0.99):", np.sum(betas < 0.99), " beta in [0.99, 0.999]:", np.sum(betas >= 0.99))
 
 # %% [markdown]
-# A uniform draw of $\beta$ in $[0.9, 0.999]$ would put about 91% of the trials below 0.99;
-# the log scale splits them evenly.
+# A uniform draw of $\beta$ in $[0.9, 0.999]$ would put about $91\%$ of the trials below
+# $0.99$; the log scale splits them evenly.
 #
 # ## Grid against random, on a smaller budget
 #
-# Grids up to $6 \times 6$ (36 trials) and three random searches of 36 trials, instead of the
-# page's $8 \times 8$ and five searches:
+# Smaller grids and fewer random searches than the page (the cell prints both
+# configurations):
 
 # %%
 from course_code import experiments, figures
@@ -67,6 +67,9 @@ from course_code import experiments, figures
 hs = experiments.get("hyperparameter_search")
 hs_figures = figures.get("hyperparameter_search")
 config = dataclasses.replace(hs.Config(), max_grid=6, n_seeds=3, refine_rounds=2)
+site = hs.Config()
+print(f"this notebook: grids up to {config.max_grid} x {config.max_grid}, {config.n_seeds} random searches; "
+      f"the site: up to {site.max_grid} x {site.max_grid}, {site.n_seeds} searches")
 result = hs.run(config, rng=np.random.default_rng(hs.SEED))
 report = hs_figures.report(result)
 spec = report.figures["budget"]
@@ -84,8 +87,8 @@ Markdown(report.tables["targets"])
 #
 # The grids and random searches here are the first ones of the site's run: the same sweep
 # seeds (drawn first from the experiment's generator) and the same trials, since every
-# trial's training seed comes from its index. So the best accuracies at each budget up to
-# 36 trials equal the page's table (read from the build's `metrics.json` when this notebook
+# trial's training seed comes from its index. So the best accuracies at each budget this
+# notebook reaches equal the page's table (read from the build's `metrics.json` when this notebook
 # runs inside the repository).
 
 # %%
@@ -117,7 +120,7 @@ Markdown(report.tables["rounds"])
 # ## A sweep on Dask
 #
 # The sweep runner sends the trials to Dask workers. Here, the runner uses an embedded
-# `LocalCluster` with 2 worker processes. It gives the same results as a serial run:
+# `LocalCluster` with two worker processes. It gives the same results as a serial run:
 # each trial's seed comes from its index, not from the worker that runs it. `cache_dir=None`
 # keeps this notebook from writing a trial cache. Dask is an optional part of the package
 # (`pip install "course_code[sweep]"`); without it the cell runs the trials serially only.

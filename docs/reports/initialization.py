@@ -34,8 +34,8 @@ if importlib.util.find_spec("course_code") is None:
 # %% [markdown]
 # ## Run the experiment
 #
-# The site's run also repeats every initialization from 5 other seeds; here one extra seed
-# is enough, which keeps the notebook fast.
+# The site's run also repeats every initialization from several other seeds (its `n_seeds`);
+# here one extra seed is enough, which keeps the notebook fast.
 
 # %%
 import dataclasses
@@ -97,4 +97,4 @@ else:
 #
 # Change the scale of the large random weights (`random_scale`) or the number of
 # iterations and run the cells again: for instance `random_scale=1.0` already trains much
-# better than 10.
+# better than the course's factor of ten.

@@ -15,9 +15,9 @@
 # # Learning-rate decay: the executable report
 #
 # This notebook re-runs the experiment of the [Learning-rate decay](../../lr_decay/) page:
-# the course's `[2, 5, 2, 1]` network on the moons, mini-batches of 64, 5000 epochs, with
-# no decay, inverse-time decay every epoch, $\alpha_0 / (1 + k e)$, and staircase decay,
-# $\alpha_0 / (1 + k \lfloor e / 1000 \rfloor)$, for GD, momentum and Adam. It also runs
+# the course's `[2, 5, 2, 1]` network on the moons with mini-batches, with no decay,
+# inverse-time decay every epoch, $\alpha_0 / (1 + k e)$, and staircase decay,
+# $\alpha_0 / (1 + k \lfloor e / T \rfloor)$, for GD, momentum and Adam. It also runs
 # GD under three readings of the course's training loop and counts which one reproduces the
 # course's printouts. It takes a few seconds.
 #
@@ -36,9 +36,9 @@ if importlib.util.find_spec("course_code") is None:
 # %% [markdown]
 # ## Run the experiment
 #
-# The site's run repeats every schedule from 5 other random starts; one is enough here,
-# which keeps the notebook fast. Everything else is the site's config: the course's
-# initial weights and mini-batch order, 5000 epochs.
+# The site's run repeats every schedule from several other random starts; one is enough
+# here, which keeps the notebook fast. Everything else is the site's config: the course's
+# initial weights and mini-batch order and its number of epochs.
 
 # %%
 import dataclasses
@@ -74,7 +74,7 @@ for key, run in result.runs.items():
 # The course sets the rate after each epoch. Three readings of that loop, run with GD:
 # the formula as written (what the site uses), the formula one epoch late, and the rate fed
 # back into the decay (compounded). The table counts how many of the rates and costs the
-# course printed after epochs 0, 1000, 2000, 3000 and 4000 each reading reproduces.
+# course printed (one every $T$ epochs) each reading reproduces.
 
 # %%
 found = lr_decay_figures.readings(result)
@@ -146,8 +146,8 @@ for gamma in (0.95, 0.999, 0.9995, 1.0):
 # ## What to try next
 #
 # - A gentler per-epoch decay: `dataclasses.replace(config, decay_rate=0.001)` and run the
-#   experiment again; with $k = 0.001$ the rate halves only by epoch 1000.
+#   experiment again; with $k = 0.001$ the rate halves only after a thousand epochs.
 # - A shorter interval for the staircase (`time_interval=200`) or a larger Adam rate
 #   (`lr0_adam=0.05`), and compare the late jitter of the cost curves
 #   (`report.figures["costs"]`).
-# - More seeds (`n_seeds=5`, about 20 s) to see how much of each accuracy is the start.
+# - More seeds (`n_seeds=5`, a few times slower) to see how much of each accuracy is the start.

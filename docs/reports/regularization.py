@@ -14,11 +14,12 @@
 # %% [markdown]
 # # Regularization: the executable report
 #
-# This notebook re-runs the experiment of the [Regularization](../../regularization/) page:
-# the course's `[2, 20, 3, 1]` network trained by full-batch gradient descent (learning
-# rate 0.3, 30 000 iterations) with no regularization, with L2 ($\lambda = 0.7$) and with
-# inverted dropout (`keep_prob` = 0.86). It then trains once more with the course's
-# **frozen** dropout mask, which the page only describes. It runs in about fifteen seconds.
+# This notebook re-runs the experiment of the [Regularization](../../regularization/) page: the
+# course's `[2, 20, 3, 1]` network trained by full-batch gradient descent (the course's learning
+# rate and iterations) with no regularization, with L2 and with inverted dropout (the course's
+# $\lambda$ and `keep_prob`; the config is printed below). It then trains once more with the
+# course's **frozen** dropout mask, which the page only describes. It runs in about fifteen
+# seconds.
 #
 # The data are `course_code.datasets.football`, a **synthetic stand-in** for the course's
 # French-football file, which cannot be distributed here: points on the same part of the
@@ -41,9 +42,9 @@ if importlib.util.find_spec("course_code") is None:
 # %% [markdown]
 # ## Run the experiment
 #
-# The site's run repeats the three variants from 5 more initial draws and sweeps
-# $\lambda$ over 8 values with 2 draws each. Here: two extra draws and a four-value sweep
-# of 4000 iterations, which keeps the notebook fast. The headline run (same seed, same
+# The site's run repeats the three variants from more initial draws and sweeps $\lambda$
+# over more values, with longer runs. Here: two extra draws and a short four-value sweep,
+# which keeps the notebook fast (the cell prints the configuration). The headline run (same seed, same
 # settings) is the site's, number for number.
 
 # %%
@@ -61,6 +62,7 @@ reg_figures = figures.get("regularization")
 config = dataclasses.replace(reg.Config(), n_seeds=2, sweep_lambdas=(0.0, 0.03, 0.3, 3.0),
                              sweep_iterations=4000, sweep_seeds=1, strip_lambdas=(0.03, 0.3, 3.0))
 result = reg.run(config, rng=np.random.default_rng(reg.SEED))
+print(config)
 
 print(f"{'':>28} {'train':>6} {'test':>6} {'gap':>6} {'sum W^2':>8}")
 for variant, run in result.runs.items():
@@ -81,7 +83,7 @@ spec.draw(fig)
 plt.show()
 
 # %% [markdown]
-# The other initial draws (2 here, 5 on the page): mean and range of the accuracies.
+# The other initial draws (fewer here than on the page): mean and range of the accuracies.
 
 # %%
 print(f"{'':>26} {'train: mean (range)':>20} {'test: mean (range)':>20}")
@@ -111,7 +113,7 @@ else:
 # ## The course's frozen dropout mask
 #
 # The course's `forward_propagation_with_dropout` calls `np.random.seed(1)` every time it
-# runs, so all 30 000 iterations use the *same* two masks: it trains one fixed thinned
+# runs, so every iteration uses the *same* two masks: it trains one fixed thinned
 # network, not a fresh one per step. `course_code.network.forward` accepts fixed masks
 # (`masks=`), so a plain gradient-descent loop reproduces that behaviour (with our own
 # mask, not the course's). Same initial weights as the headline run.
@@ -161,8 +163,8 @@ plt.show()
 # all the units, a network that was never fitted as such, and how well it does depends on
 # which units the one mask happened to drop. A fresh mask makes the cost noisy and keeps it
 # high, because every step sees a different thinned network: that noise *is* dropout's
-# regularization. (The course's low dropout cost, 0.06 on its own data, comes from its
-# frozen mask.)
+# regularization. (The course's low dropout cost on its own data comes from its frozen
+# mask.)
 #
 # ## Try it
 #

@@ -15,9 +15,9 @@
 # # TensorFlow: the executable report
 #
 # This notebook re-runs, in short, the experiments of the [TensorFlow](../../tensorflow/)
-# page: the course's introduction to TensorFlow 2 (exercises, a LINEAR-RELU-LINEAR-RELU-LINEAR
-# network trained with `tf.GradientTape` and Adam) on the stand-in data, scikit-learn's 8×8
-# digits 0–5 (the course's SIGNS images cannot be downloaded here), then Keras `model.fit`
+# page: the course's introduction to TensorFlow (exercises, a LINEAR-RELU-LINEAR-RELU-LINEAR
+# network trained with `tf.GradientTape` and Adam) on the stand-in data, scikit-learn's small
+# handwritten digits (the course's SIGNS images cannot be downloaded here), then Keras `model.fit`
 # against the low-level loop, TensorFlow's gradients against our NumPy backward pass, and our
 # optimizers against Keras'. It trains for a few epochs only, so it runs in seconds.
 #
@@ -60,13 +60,15 @@ print(tf_intro.one_hot_matrix(1, depth=4).numpy())
 # %% [markdown]
 # ## A short training run
 #
-# The site's run trains for 100 epochs at the raised rate and at the course's, over 5 seeds;
-# here 8 epochs and one extra seed. The Keras comparison and the GradientTape check run too.
+# The site's run trains for many more epochs at the raised rate and at the course's, over
+# several seeds; here a few epochs and one extra seed (the cell prints the configuration). The
+# Keras comparison and the GradientTape check run too.
 
 # %%
 tfi = experiments.get("tensorflow_intro")
 tfi_figures = figures.get("tensorflow_intro")
 config = dataclasses.replace(tfi.Config(), num_epochs=8, n_seeds=1)
+print(config)
 result = tfi.run(config, rng=np.random.default_rng(tfi.SEED))
 for name, run in (("raised rate", result.run), ("course's rate", result.course_rate)):
     print(f"{name:>14}: cost {run.costs[0]:.3f} -> {run.costs[-1]:.3f}, "
