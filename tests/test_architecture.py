@@ -50,3 +50,16 @@ def test_importing_the_math_and_the_experiments_loads_no_plotting_framework_or_d
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_no_source_file_is_ignored_by_git():
+    """A source file .gitignore matches is missing from every clone ('build/' once hid course_code/build)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    folders = ["course_code", "scripts", "tests", "docs/reports", "docs/javascripts", "docs/stylesheets",
+               "docs/overrides"]
+    proc = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--", *folders],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    ignored = [f for f in proc.stdout.splitlines()
+               if f.endswith((".py", ".js", ".css", ".html")) and "__pycache__" not in f]
+    assert ignored == [], f"source files ignored by .gitignore (a clone would lack them): {ignored}"

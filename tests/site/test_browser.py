@@ -155,6 +155,11 @@ SCROLL_THROUGH = """async () => {
     i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
 }"""
 
+#: Parts of an inline fraction keep at least this share of the text's size, and this many pixels
+#: (MathML's compact style alone gives about 70 %, 9 px inside an admonition).
+MIN_FRACTION_RATIO = 0.8
+MIN_FRACTION_PX = 10.5
+
 PAGE_FACTS = r"""() => {
   const content = document.querySelector(".md-content") || document.body;
   const clone = content.cloneNode(true);
@@ -169,6 +174,13 @@ PAGE_FACTS = r"""() => {
     flat: [...document.querySelectorAll("math")].filter(m => m.getBoundingClientRect().width === 0
       && m.offsetParent !== null).length,
     mathFont: document.fonts.check('16px "Course Math"'),
+    // Each part of an inline fraction: its font size over the size of the text around it.
+    fractions: [...document.querySelectorAll('math:not([display="block"]) mfrac > *')]
+      .filter(e => e.offsetParent !== null || e.getBoundingClientRect().height > 0)
+      .map(e => ({text: e.closest("math").textContent.slice(0, 30),
+                  px: parseFloat(getComputedStyle(e).fontSize),
+                  ratio: parseFloat(getComputedStyle(e).fontSize)
+                         / parseFloat(getComputedStyle(e.closest("math").parentElement).fontSize)})),
     text: clone.innerText,
     images: [...document.images].filter(i => i.offsetParent !== null)
       .map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0})),
@@ -240,7 +252,7 @@ def _check_links(links: list[str], base_url: str, cache: dict) -> list[str]:
 
 
 def test_every_page(site_dir, base_url, browser, screenshots):
-    link_cache, weights, failures, math_counts = {}, {}, {}, {}
+    link_cache, weights, failures, math_counts, fractions = {}, {}, {}, {}, 0
     for path in page_paths(site_dir):
         url = urljoin(base_url, path)
         page, context, problems, resources = _visit(browser, url)
@@ -254,6 +266,11 @@ def test_every_page(site_dir, base_url, browser, screenshots):
         if facts["math"] and not facts["mathFont"]:
             problems.append("the math font (assets/fonts/math.woff2) did not load")
         math_counts[path or "/"] = facts["math"]
+        fractions += len(facts["fractions"])
+        small = [f for f in facts["fractions"]
+                 if f["ratio"] < MIN_FRACTION_RATIO or f["px"] < MIN_FRACTION_PX]
+        problems += [f"inline fraction part at {f['px']:.1f} px ({f['ratio']:.0%} of its text): {f['text']!r}"
+                     for f in small[:3]]
         for raw in ("$$", "\\(", "\\[", "\\frac", "\\sqrt", "\\mathcal", "^{"):
             if raw in facts["text"]:
                 i = facts["text"].index(raw)
@@ -287,6 +304,7 @@ def test_every_page(site_dir, base_url, browser, screenshots):
             failures[url] = problems
     (screenshots / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
     assert sum(math_counts.values()) > 100, f"formulas found per page: {math_counts}"
+    assert fractions > 10, f"only {fractions} inline fraction parts measured: is the selector stale?"
     assert not failures, "\n".join(f"{u}:\n  " + "\n  ".join(p) for u, p in failures.items())
 
 
