@@ -23,6 +23,7 @@ __all__ = ["NAMES", "get", "names"]
 NAMES = (
     "initialization",
     "regularization",
+    "early_stopping",
     "gradient_checking",
     "optimization",
     "lr_decay",
