@@ -94,8 +94,7 @@ def tables(result) -> dict[str, str]:
     chosen = chosen_rate_index(result)
     test = chosen_test_accuracy(result)
     test_table = markdown_table(
-        ["network", "rate chosen on dev (highest mean dev accuracy)", "dev accuracy there",
-         f"test accuracy there, {c.n_seeds} seeds, scored once"],
+        ["network", "rate chosen on dev", "dev accuracy", f"test, scored once ({c.n_seeds} seeds)"],
         [[LABELS[m], f"{rates[chosen[i]]:g}",
           _cell(result.dev_accuracy[i, chosen[i]], result.diverged[i, chosen[i]], False),
           _cell(test[i], result.diverged[i, chosen[i]], False)] for i, m in enumerate(METHODS)],
