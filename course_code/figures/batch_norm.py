@@ -14,8 +14,8 @@ COLORS = {"plain": "C5", "bn": "C0"}
 
 # ---------------------------------------------------------------------- summaries
 def trained(result) -> np.ndarray:
-    """(2, R, S) bool: the run did not diverge and reached ``good_accuracy`` on the test set."""
-    ok = np.where(result.diverged, False, np.nan_to_num(result.test_accuracy, nan=0.0))
+    """(2, R, S) bool: the run did not diverge and reached ``good_accuracy`` on the DEV set."""
+    ok = np.where(result.diverged, False, np.nan_to_num(result.dev_accuracy, nan=0.0))
     return ~result.diverged & (ok >= result.config.good_accuracy)
 
 
@@ -29,6 +29,21 @@ def largest_good_rate(result) -> np.ndarray:
     """(2, S): for each method and seed, the largest rate at which that run trained (0 if none)."""
     rates = np.asarray(result.config.learning_rates)[None, :, None]
     return np.max(np.where(trained(result), rates, 0.0), axis=1)
+
+
+def chosen_rate_index(result) -> np.ndarray:
+    """(2,): per method, the rate with the highest mean DEV accuracy over the seeds.
+
+    A diverged run counts as accuracy 0, so a rate where some seeds blow up is penalized.
+    """
+    dev = np.where(result.diverged, 0.0, np.nan_to_num(result.dev_accuracy, nan=0.0))
+    return np.argmax(dev.mean(axis=2), axis=1)
+
+
+def chosen_test_accuracy(result) -> np.ndarray:
+    """(2, S): the test accuracy of each seed at its method's dev-chosen rate (the one test score)."""
+    j = chosen_rate_index(result)
+    return np.stack([result.test_accuracy[i, j[i]] for i in range(len(METHODS))])
 
 
 def _largest_all(result, i: int) -> float:
@@ -75,7 +90,17 @@ def tables(result) -> dict[str, str]:
         ["network", "largest rate that trains: headline", f"on all {c.n_seeds} seeds", "per seed",
          f"stalled runs (of {stuck[0].size})", f"diverged runs (of {stuck[0].size})"], rows,
         align="lccccc")
-    return {"accuracy": _rate_table(result, result.test_accuracy),
+    rates = result.config.learning_rates
+    chosen = chosen_rate_index(result)
+    test = chosen_test_accuracy(result)
+    test_table = markdown_table(
+        ["network", "rate chosen on dev", "dev accuracy", f"test, scored once ({c.n_seeds} seeds)"],
+        [[LABELS[m], f"{rates[chosen[i]]:g}",
+          _cell(result.dev_accuracy[i, chosen[i]], result.diverged[i, chosen[i]], False),
+          _cell(test[i], result.diverged[i, chosen[i]], False)] for i, m in enumerate(METHODS)],
+        align="lccc")
+    return {"accuracy": _rate_table(result, result.dev_accuracy),
+            "test": test_table,
             "cost": _rate_table(result, result.final_cost),
             "tolerance": tolerance}
 
@@ -95,7 +120,7 @@ def _claims(result) -> dict:
     lower_cost = [bool(np.all(result.final_cost[1, jj] < result.final_cost[0, jj]))
                   for jj in np.flatnonzero(both)]
     change = {m: _band_change(result.bands[m]) for m in ("plain", "bn_raw", "bn")}
-    mean_test = np.nanmean(np.where(result.diverged, np.nan, result.test_accuracy), axis=2) \
+    mean_dev = np.nanmean(np.where(result.diverged, np.nan, result.dev_accuracy), axis=2) \
         if not result.diverged.all() else np.zeros(result.diverged.shape[:2])
     top = _largest_all(result, 1)
     growth = np.nanmean(np.where(result.diverged[1], np.nan, result.weight_growth[1]), axis=1)
@@ -112,9 +137,10 @@ def _claims(result) -> dict:
         "bn_lower_cost_at_curve_rate": bool(np.all(result.final_cost[1, j] < result.final_cost[0, j])),
         "bn_relu_input_steadier": bool(np.max(change["bn"]) < np.max(change["plain"])),
         "bn_raw_z_steadier": bool(np.max(change["bn_raw"]) < np.max(change["plain"])),
-        # at every rate where both train on every seed, BN's mean test accuracy is higher
-        "bn_higher_mean_test_wherever_both_train": bool(both.any()) and bool(
-            np.all(mean_test[1, both] > mean_test[0, both])),
+        # at every rate where both train on every seed, BN's mean dev accuracy is higher
+        "bn_higher_mean_dev_wherever_both_train": bool(both.any()) and bool(
+            np.all(mean_dev[1, both] > mean_dev[0, both])),
+        "trained_decided_on_dev": result.selection_set == "dev",
         # the hidden weights of the BN network grow more at the largest rate where it trains
         "bn_weights_grow_with_rate": bool(np.all(np.diff(growth[: rates.index(top) + 1 if top else 1]) > 0)),
     }
@@ -131,8 +157,10 @@ def metrics(result) -> dict:
         "num_epochs": c.num_epochs, "good_accuracy": c.good_accuracy, "hidden_layers": len(c.layer_dims) - 2,
         "tracked_layers": list(c.tracked_layers), "units": int(c.layer_dims[1]),
         "n_train": result.n_train,
+        "n_dev": result.n_dev, "selection_set": result.selection_set,
         "n_test": c.n_test, "band_low": PERCENTILES[0], "band_high": PERCENTILES[-1],
     }
+    chosen = chosen_rate_index(result)
     for i, m in enumerate(METHODS):
         finite = ~result.diverged[i]
         out[m] = {
@@ -143,7 +171,11 @@ def metrics(result) -> dict:
             "stalled_runs": int(stalled(result)[i].sum()),
             "curve_final_cost_headline": float(result.final_cost[i, j, 0]),
             "curve_final_cost_mean": float(np.mean(result.final_cost[i, j])),
-            "curve_test_accuracy_mean": float(np.mean(result.test_accuracy[i, j])),
+            "curve_dev_accuracy_mean": float(np.mean(result.dev_accuracy[i, j])),
+            # the test set, once: at the rate the dev set chose for this network
+            "chosen_rate": float(rates[chosen[i]]),
+            "chosen_dev_accuracy_mean": float(np.nanmean(result.dev_accuracy[i, chosen[i]])),
+            "chosen_test_accuracy_mean": float(np.nanmean(chosen_test_accuracy(result)[i])),
             "band_width_change_max": float(np.max(change[m])),
             # per learning rate (indices as in learning_rates)
             "trained_seeds": [int(v) for v in tr[i].sum(axis=1)],
@@ -180,7 +212,7 @@ def draw_rates(result):
         for i, m in enumerate(METHODS):
             col = COLORS[m]
             offset = rates * (1.06 if i else 1 / 1.06)  # side by side, not on top of each other
-            for ax, values in ((ax_cost, result.final_cost[i]), (ax_acc, result.test_accuracy[i])):
+            for ax, values in ((ax_cost, result.final_cost[i]), (ax_acc, result.dev_accuracy[i])):
                 with np.errstate(invalid="ignore"):
                     mean = np.where(result.diverged[i].all(axis=1), np.nan, np.nanmean(
                         np.where(result.diverged[i], np.nan, values), axis=1))
@@ -194,8 +226,8 @@ def draw_rates(result):
         ax_cost.set_title(f"Cost after {c.num_epochs} epochs", pad=14)
         ax_acc.axhline(c.good_accuracy, color="0.5", lw=0.8, ls=":")
         ax_acc.set_ylim(0.4, 1.02)
-        ax_acc.set_ylabel("test accuracy")
-        ax_acc.set_title(f"Test accuracy, {s} seeds (dots) and mean (line)", pad=14)
+        ax_acc.set_ylabel("dev accuracy")
+        ax_acc.set_title(f"Dev accuracy, {s} seeds (dots) and mean (line)", pad=14)
         for ax in (ax_cost, ax_acc):
             ax.set_xscale("log")
             ax.set_xticks(rates, [f"{lr:g}" for lr in rates])  # the swept rates, not powers of 10
@@ -260,7 +292,7 @@ def report(result: Result) -> Report:
     c = result.config
     figures = {
         "rates": FigureSpec(draw_rates(result), (9.0, 3.6),
-                            "Final training cost and test accuracy against the learning rate, "
+                            "Final training cost and dev accuracy against the learning rate, "
                             "with and without batch norm, one dot per seed"),
         "curves": FigureSpec(draw_curves(result), (6.4, 3.6),
                              f"Cost against epoch at learning rate {c.curve_rate:g}, "

@@ -70,12 +70,18 @@ tfi_figures = figures.get("tensorflow_intro")
 config = dataclasses.replace(tfi.Config(), num_epochs=8, n_seeds=1)
 print(config)
 result = tfi.run(config, rng=np.random.default_rng(tfi.SEED))
+print(f"train {result.data.X_train.shape[1]}, dev {result.X_dev.shape[1]}, "
+      f"test {result.data.X_test.shape[1]} images")
 for name, run in (("raised rate", result.run), ("course's rate", result.course_rate)):
+    # the per-epoch "test" record of train_model is the dev set here
     print(f"{name:>14}: cost {run.costs[0]:.3f} -> {run.costs[-1]:.3f}, "
-          f"train {run.final_train_accuracy:.3f}, test {run.final_test_accuracy:.3f}")
+          f"train {run.final_train_accuracy:.3f}, dev {run.final_test_accuracy:.3f}")
+print(f"chosen on dev: {result.chosen_learning_rate:g}; "
+      f"its test accuracy, scored once: {result.test_accuracy:.3f}")
 
 # %% [markdown]
-# After a few epochs the raised learning rate is already far ahead. The accuracy curves,
+# After a few epochs the raised learning rate is already far ahead on the dev set, so the dev
+# set chooses it, and only then is the test set scored. The train and dev accuracy curves,
 # drawn by the same function as the site's figure:
 
 # %%
