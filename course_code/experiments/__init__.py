@@ -21,6 +21,7 @@ __all__ = ["NAMES", "get", "names"]
 
 #: The topics in the site's reading order.
 NAMES = (
+    "data_splits",
     "initialization",
     "regularization",
     "gradient_checking",
