@@ -22,6 +22,7 @@ __all__ = ["NAMES", "get", "names"]
 #: The topics in the site's reading order.
 NAMES = (
     "data_splits",
+    "bias_variance",
     "initialization",
     "regularization",
     "gradient_checking",
