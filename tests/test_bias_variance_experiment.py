@@ -54,7 +54,7 @@ def test_report_has_claims_tables_and_figures(tiny):
     assert set(rep.tables) == {"grid", "recipe"}
     assert all(isinstance(v, bool) for v in rep.metrics["claims"].values())
     assert rep.metrics["bayes_error"] == tiny.bayes_error
-    assert rep.tables["grid"].count("\n| [2, ") == len(tiny.config.hidden) * len(tiny.config.lambdas)
+    assert rep.tables["grid"].count("\n| [2,") == len(tiny.config.hidden) * len(tiny.config.lambdas)
 
 
 @pytest.mark.parametrize(("field", "value", "match"), [

@@ -20,6 +20,11 @@ RECIPE = {
 TOP_ERROR = 20
 
 
+#: Diagnoses as the grid table writes them (narrow enough for a phone).
+SHORT = {"high bias": "high bias", "high variance": "high variance", "high bias and high variance": "both",
+         "neither": "neither"}
+
+
 def name(hidden) -> str:
     return "[2, " + ", ".join(map(str, hidden)) + ", 1]"
 
@@ -103,13 +108,14 @@ def tables(result: Result) -> dict[str, str]:
     rows = []
     for h, hidden in enumerate(c.hidden):
         for k, lam in enumerate(c.lambdas):
-            rows.append([name(hidden), f"{lam:g}", f"{tr[h, k]:.1%}", f"{dv[h, k]:.1%}",
-                         f"{tr[h, k] - b:+.1%}", f"{dv[h, k] - tr[h, k]:+.1%}", f"**{labels[h][k]}**"])
-    grid = markdown_table(["network", "λ", "train error", "dev error", "train − Bayes (bias)",
-                           "dev − train (variance)", "diagnosis"], rows, align="lrrrrrl")
-    grid += (f"\nMeans over {c.n_seeds} training sets of {c.n_train} points (each with its own initial "
-             f"weights); the dev set has {c.n_dev} points. Bayes error {b:.1%}. \"High\" means at least "
-             f"{c.gap:.0%}.\n")
+            rows.append([name(hidden).replace(" ", ""), f"{lam:g}", f"{tr[h, k]:.1%}", f"{dv[h, k]:.1%}",
+                         f"{tr[h, k] - b:+.1%}", f"{dv[h, k] - tr[h, k]:+.1%}", f"**{SHORT[labels[h][k]]}**"])
+    grid = markdown_table(["network", "λ", "train", "dev", "train − Bayes", "dev − train", "diagnosis"],
+                          rows, align="lrrrrrl")
+    grid += (f"\nErrors, means over {c.n_seeds} training sets of {c.n_train} points (each with its own "
+             f"initial weights); the dev set has {c.n_dev} points. Bayes error {b:.1%}. Bias: train − Bayes; "
+             f"variance: dev − train; \"high\" means at least {c.gap:.0%}; both: high bias and high "
+             "variance.\n")
     recipe = markdown_table(["diagnosis", "what to try next"], [[k, v] for k, v in RECIPE.items()],
                             align="ll")
     return {"grid": grid, "recipe": recipe}
