@@ -38,6 +38,10 @@ SEED = 0  # the first seed tried, not tuned: the claims are checked over every i
 EXPECTED_SECONDS = 10
 
 
+def _shown(value) -> str:
+    return ",".join(map(str, value)) if value else "(empty)"
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings. ``hidden`` lists the grid's network sizes (hidden layers; input 2, output 1).
@@ -73,10 +77,11 @@ class Config:
                      bayes_sets="count", bayes_bins="count")
         if not self.hidden or not all(isinstance(h, tuple) and h and all(isinstance(u, int) and u >= 1
                                                                          for u in h) for h in self.hidden):
-            raise ValueError(f"hidden must be one or more tuples of layer sizes >= 1, got {self.hidden!r}")
+            raise ValueError(f"hidden must be one or more tuples of layer sizes >= 1, "
+                             f"got {_shown(self.hidden)}")
         if len(self.curve_models) != 2 or not all(0 <= i < len(self.hidden) for i in self.curve_models):
             raise ValueError(f"curve_models must be two indices into hidden (0..{len(self.hidden) - 1}), "
-                             f"got {self.curve_models!r}")
+                             f"got {_shown(self.curve_models)}")
         if not np.all(np.diff(self.curve_sizes) > 0):
             raise ValueError(f"curve_sizes must increase, got {','.join(map(str, self.curve_sizes))}")
 
@@ -116,8 +121,7 @@ def clean_labels(X: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:bayes]
 def bayes_error(config: Config, rng: np.random.Generator):
-    """Share of flipped labels over ``bayes_sets`` sets of ``n_dev`` points, its standard error,
-    and the largest flip rate in any cell of a ``bayes_bins`` x ``bayes_bins`` grid of the field."""
+    """Flipped share over many sets, its standard error, the largest flip rate in a region."""
     flips, where = [], []
     for child in rng.spawn(config.bayes_sets):
         X, Y = _draw(config, child, config.n_dev)

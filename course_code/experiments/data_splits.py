@@ -150,12 +150,9 @@ def choose(scores: np.ndarray, k: int) -> np.ndarray:
 
 # --8<-- [start:choice]
 def overstatement(result: Result, k: int, *, choose_on: str) -> dict[str, np.ndarray]:
-    """Choose among the first ``k`` models on ``"dev"`` or ``"test"``, for every seed and redraw.
-
-    Returns arrays of shape (n_seeds, n_redraws): ``reported`` (the test accuracy of the chosen
-    model: the number a report would give), ``selection`` (its accuracy on the set that chose
-    it), ``fresh`` (its accuracy on fresh data), and ``test_over`` = reported - fresh.
-    """
+    """Choose among the first ``k`` models on ``"dev"`` or ``"test"``; (n_seeds, n_redraws) arrays."""
+    # reported: the chosen model's test accuracy (what a report gives); selection: its accuracy on
+    # the set that chose it; fresh: its accuracy on fresh data.
     if choose_on not in ("dev", "test"):
         raise ValueError(f"choose_on must be 'dev' or 'test', got {choose_on!r}")
     chooser = result.dev_accuracy if choose_on == "dev" else result.test_accuracy
