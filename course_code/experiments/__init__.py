@@ -21,6 +21,8 @@ __all__ = ["NAMES", "get", "names"]
 
 #: The topics in the site's reading order.
 NAMES = (
+    "data_splits",
+    "bias_variance",
     "initialization",
     "regularization",
     "early_stopping",
