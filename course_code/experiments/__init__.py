@@ -22,6 +22,7 @@ __all__ = ["NAMES", "get", "names"]
 #: The topics in the site's reading order.
 NAMES = (
     "initialization",
+    "normalizing_inputs",
     "regularization",
     "gradient_checking",
     "optimization",
