@@ -23,6 +23,7 @@ __all__ = ["NAMES", "get", "names"]
 NAMES = (
     "initialization",
     "normalizing_inputs",
+    "vanishing_gradients",
     "regularization",
     "gradient_checking",
     "optimization",
