@@ -261,12 +261,14 @@ def _choose(dev: np.ndarray) -> int:
 def run(config: Config, *, rng: np.random.Generator) -> Result:
     """The 2-D picture, then the wine network on raw and normalized inputs at every rate."""
     split_rng, init_rng, picture_rng = rng.spawn(3)
+    # --8<-- [start:normalize]
     (X_tr, Y_tr), (X_dev, Y_dev), (X_te, Y_te) = wine_split(config, split_rng)
     stats = fit_input_stats(X_tr)  # the training set's statistics, for all three sets
     sets = {
         "raw": (X_tr, X_dev, X_te),
         "normalized": tuple(normalize_inputs(X, stats) for X in (X_tr, X_dev, X_te)),
     }
+    # --8<-- [end:normalize]
     rates = np.logspace(np.log10(config.rate_min), np.log10(config.rate_max), config.n_rates)
     out = {k: [] for k in ("final", "dev", "hit", "curves", "test", "initial")}
     chosen, condition, limit, ranges = {}, {}, {}, {}

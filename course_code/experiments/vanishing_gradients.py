@@ -21,7 +21,7 @@ from ..initializers import initialize_parameters
 
 SEED = 0
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
-EXPECTED_SECONDS = 3
+EXPECTED_SECONDS = 5
 #: name -> (initializers method, scale of "random")
 INITS = {
     "small": ("random", None),

@@ -49,7 +49,7 @@ def metrics(result: Result) -> dict:
     c = result.config
     reached = _reached(result)
     out = {
-        "n_seeds": c.n_seeds,
+        "n_seeds": c.n_seeds, "rate_factor": c.rate_factor, "tolerance": c.tolerance,
         "num_epochs": c.num_epochs,
         "target_cost": c.target_cost,
         "hidden_units": c.hidden_units,
