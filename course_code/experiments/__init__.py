@@ -24,6 +24,8 @@ NAMES = (
     "data_splits",
     "bias_variance",
     "initialization",
+    "normalizing_inputs",
+    "vanishing_gradients",
     "regularization",
     "early_stopping",
     "gradient_checking",
