@@ -24,6 +24,7 @@ NAMES = (
     "initialization",
     "regularization",
     "gradient_checking",
+    "averages",
     "optimization",
     "lr_decay",
     "tensorflow_intro",
