@@ -27,6 +27,7 @@ NAMES = (
     "averages",
     "optimization",
     "lr_decay",
+    "local_optima",
     "tensorflow_intro",
     "framework_equivalence",
     "batch_norm",
