@@ -66,8 +66,10 @@ def _draw_tradeoff(result: Result):
         left.set_ylabel("weight of the value k steps back\n(relative to the newest)")
         left.set_title("Weights: dotted lines at 1/(1 − β)")
         left.legend(loc="upper right")
-        right.set_xscale("symlog", linthresh=1)
+        right.set_xscale("log")
         right.set_yscale("log")
+        right.set_xticks(result.mean_age, [f"{a:.0f}" for a in result.mean_age])
+        right.minorticks_off()
         right.set_xlabel("lag: mean age of the averaged values (steps)")
         right.set_ylabel("roughness (jitter left)")
         right.set_title(f"Lag against smoothness, {c.n_seeds} runs\n(× = white-noise value)")
@@ -77,16 +79,15 @@ def _draw_tradeoff(result: Result):
 def _table(result: Result) -> str:
     c, rows = result.config, []
     for i, beta in enumerate(c.betas):
-        rows.append([beta, f"{1 / (1 - beta):.0f}", int(result.window_steps[i]), f"{result.mean_age[i]:.1f}",
+        err = result.start_error[:, i].mean(axis=0)
+        rows.append([f"{beta:g}", f"{int(result.window_steps[i])} ({1 / (1 - beta):.0f})",
+                     f"{result.mean_age[i]:.0f}",
                      seed_summary(result.roughness[:, i]), f"{white_noise_roughness(beta):.3f}",
-                     seed_summary(result.start_error[:, i, 0]), seed_summary(result.start_error[:, i, 1]),
-                     int(result.catch_up_steps[i])])
+                     f"{err[0]:.3f} / {err[1]:.4f}", int(result.catch_up_steps[i])])
     return markdown_table(
-        ["β", "1/(1−β)", "steps to reach 1 − 1/e of a step", "lag (mean age, steps)",
-         f"roughness, {c.n_seeds} runs: mean (range)", "roughness of white noise",
-         f"error over the first {c.first_steps} steps, uncorrected", "corrected",
-         f"steps until uncorrected is within {c.catch_up:.0%}"],
-        rows, align="lrrrcrccr")
+        ["β", "window (1/(1−β))", "lag", f"roughness ({c.n_seeds} runs)", "white noise",
+         "start error: plain / corrected", "catch-up"],
+        rows, align="lrrcrcr")
 
 
 def _metrics(result: Result) -> dict:
