@@ -23,7 +23,7 @@ from ..optimizers import adam, gd, momentum, rmsprop
 
 SEED = 5
 #: Rough run time of the default config on a 2-core machine.
-EXPECTED_SECONDS = 4
+EXPECTED_SECONDS = 2
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 SURFACES = ("saddle", "plateau")
 #: A point has escaped the saddle when it is half-way to a minimum (|y| >= 1/2) ...
