@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "hardmax",
     "relu",
     "relu_backward",
     "sigmoid",
@@ -109,3 +110,20 @@ def softmax_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     A = cache
     return A * (dA - np.sum(dA * A, axis=0, keepdims=True))
+
+
+def hardmax(Z: np.ndarray) -> np.ndarray:
+    """One-hot of each column's largest score: 1 at :math:`\\arg\\max_k z_k`, 0 elsewhere.
+
+    ``Z`` has shape (C, m); so does the result. A tie goes to the first (lowest) class.
+    The hardmax is what a prediction does with the softmax's probabilities: softmax is
+    increasing in each score, so ``hardmax(Z) == hardmax(softmax(Z)[0])``. It is flat almost
+    everywhere (a small change of ``Z`` leaves it unchanged), so its gradient is 0 and it cannot
+    be trained through.
+    """
+    Z = np.asarray(Z, dtype=float)
+    if Z.ndim != 2:
+        raise ValueError(f"Z must have shape (C, m), got {Z.shape}")
+    out = np.zeros_like(Z)
+    out[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
+    return out
