@@ -26,6 +26,7 @@ NAMES = (
     "gradient_checking",
     "optimization",
     "lr_decay",
+    "softmax",
     "tensorflow_intro",
     "framework_equivalence",
     "batch_norm",
