@@ -94,10 +94,12 @@ def softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Subtracting the column maximum changes nothing mathematically and keeps every
     exponent at most 0, so nothing overflows.
     """
+    # --8<-- [start:softmax]
     Z = np.asarray(Z, dtype=float)
-    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))  # every exponent <= 0: no overflow
     A = e / e.sum(axis=0, keepdims=True)
     return A, A
+    # --8<-- [end:softmax]
 
 
 def softmax_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
@@ -124,6 +126,8 @@ def hardmax(Z: np.ndarray) -> np.ndarray:
     Z = np.asarray(Z, dtype=float)
     if Z.ndim != 2:
         raise ValueError(f"Z must have shape (C, m), got {Z.shape}")
+    # --8<-- [start:hardmax]
     out = np.zeros_like(Z)
     out[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
     return out
+    # --8<-- [end:hardmax]

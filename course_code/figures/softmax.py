@@ -12,6 +12,8 @@ from .report import FigureSpec, Report, markdown_table, seed_summary
 
 #: How many test images the softmax-versus-hardmax figure shows (the least confident ones).
 SHOWN = 4
+#: A test image whose largest softmax probability is below this counts as one the network is unsure of.
+UNSURE = 0.9
 
 
 def least_confident(result: Result, k: int = SHOWN) -> np.ndarray:
@@ -126,7 +128,7 @@ def _metrics(result: Result) -> dict:
         "hardmax_gradient_nonzero": result.hardmax_gradient_nonzero,
         "softmax_gradient_nonzero": result.softmax_gradient_nonzero, "check_logits": n_check,
         "median_top_probability": float(np.median(top)), "lowest_top_probability": float(top.min()),
-        "n_unsure": int(np.sum(top < 0.9)), "target_accuracy": TARGET_ACCURACY,
+        "n_unsure": int(np.sum(top < UNSURE)), "unsure_threshold": UNSURE, "target_accuracy": TARGET_ACCURACY,
     }
     i_small = int(np.argmin(cfg.learning_rates))
     m.update({
@@ -138,7 +140,7 @@ def _metrics(result: Result) -> dict:
         "reaches_target_every_seed": bool(sel[:, 1].min() >= TARGET_ACCURACY),
         "small_rate_needs_more_epochs": bool(np.all(np.diff(dev_mean[i_small]) > 0)),
         "small_rate_short_is_worst": bool(dev_mean[i_small, 0] == dev_mean.min()),
-        "some_test_images_unsure": bool(np.sum(top < 0.9) > 0),
+        "some_test_images_unsure": bool(np.sum(top < UNSURE) > 0),
     })
     return m
 
