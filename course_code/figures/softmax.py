@@ -141,6 +141,9 @@ def _metrics(result: Result) -> dict:
         "small_rate_needs_more_epochs": bool(np.all(np.diff(dev_mean[i_small]) > 0)),
         "small_rate_short_is_worst": bool(dev_mean[i_small, 0] == dev_mean.min()),
         "some_test_images_unsure": bool(np.sum(top < UNSURE) > 0),
+        # the least confident images hesitate between two classes: their top two probabilities
+        "shown_split_between_two": bool(np.all(np.sort(P[:, least_confident(result)], axis=0)[-2:].sum(axis=0)
+                                               >= 0.95)),
     })
     return m
 
