@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "hardmax",
     "relu",
     "relu_backward",
     "sigmoid",
@@ -93,10 +94,12 @@ def softmax(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Subtracting the column maximum changes nothing mathematically and keeps every
     exponent at most 0, so nothing overflows.
     """
+    # --8<-- [start:softmax]
     Z = np.asarray(Z, dtype=float)
-    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))  # every exponent <= 0: no overflow
     A = e / e.sum(axis=0, keepdims=True)
     return A, A
+    # --8<-- [end:softmax]
 
 
 def softmax_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
@@ -109,3 +112,22 @@ def softmax_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     A = cache
     return A * (dA - np.sum(dA * A, axis=0, keepdims=True))
+
+
+def hardmax(Z: np.ndarray) -> np.ndarray:
+    """One-hot of each column's largest score: 1 at :math:`\\arg\\max_k z_k`, 0 elsewhere.
+
+    ``Z`` has shape (C, m); so does the result. A tie goes to the first (lowest) class.
+    The hardmax is what a prediction does with the softmax's probabilities: softmax is
+    increasing in each score, so ``hardmax(Z) == hardmax(softmax(Z)[0])``. It is flat almost
+    everywhere (a small change of ``Z`` leaves it unchanged), so its gradient is 0 and it cannot
+    be trained through.
+    """
+    Z = np.asarray(Z, dtype=float)
+    if Z.ndim != 2:
+        raise ValueError(f"Z must have shape (C, m), got {Z.shape}")
+    # --8<-- [start:hardmax]
+    out = np.zeros_like(Z)
+    out[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 1.0
+    return out
+    # --8<-- [end:hardmax]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from .network import check_output
+
 __all__ = ["FlatMLP", "Workspace"]
 
 
@@ -46,24 +48,28 @@ class Workspace:
     G: list          # G[l] = relu'(Z[l]) as 0.0 / 1.0, shape (n[l], m), l = 1..L-1
     D: list          # dropout masks already divided by keep_prob (or None)
     U: list          # uniform draws for the masks (or None)
-    AL: np.ndarray   # sigmoid output, shape (1, m)
+    AL: np.ndarray   # output probabilities, shape (n[L], m): sigmoid (n[L] = 1) or softmax
 
 
 class FlatMLP:
-    """A ReLU/sigmoid network whose parameters are views into one flat vector.
+    """A ReLU/sigmoid (or ReLU/softmax) network whose parameters are views into one flat vector.
 
     Parameters
     ----------
     layer_dims : list of int
-        ``[n_x, n_1, ..., n_L]`` with ``n_L == 1``.
+        ``[n_x, n_1, ..., n_L]`` with ``n_L == 1`` (sigmoid) or ``n_L == C >= 2`` (softmax).
     k : int or None
         None: one network, ``theta`` of shape ``(P,)``. An int K: K networks of the same
         architecture trained side by side, ``theta`` of shape ``(K, P)`` (row ``i`` is network
         ``i``'s flat vector, laid out as for one network), every buffer with a leading axis K.
+    output : {"sigmoid", "softmax"}
+        The output activation, as in :func:`course_code.network.forward`. The backward pass
+        is the same for both: :math:`dZ^{[L]} = (A^{[L]} - Y) / m`.
     """
 
-    def __init__(self, layer_dims, k: int | None = None):
+    def __init__(self, layer_dims, k: int | None = None, output: str = "sigmoid"):
         self.dims = [int(d) for d in layer_dims]
+        self.output = check_output(output, self.dims[-1])
         self.L = len(self.dims) - 1
         self.k = None if k is None else int(k)
         lead = () if k is None else (self.k,)
@@ -121,17 +127,17 @@ class FlatMLP:
                 G=[None] + [np.empty((*lead, d[l], m)) for l in hidden],
                 D=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
                 U=[None] + [np.empty((*lead, d[l], m)) if dropout else None for l in hidden],
-                AL=np.empty((*lead, 1, m)),
+                AL=np.empty((*lead, d[L], m)),
             )
         return self._workspaces[key]
 
     # ------------------------------------------------------------------ passes
     def forward(self, X1: np.ndarray, ws: Workspace, keep_prob: float = 1.0, rng=None):
-        """Forward pass on ``X1 = [X; 1]`` (shape ``(n_x + 1, m)``); returns ``Z_L`` (1, m).
+        """Forward pass on ``X1 = [X; 1]`` (shape ``(n_x + 1, m)``); returns ``Z_L`` (n[L], m).
 
         Leaves every intermediate in ``ws``; ``ws.AL`` holds the probabilities. With K
         networks ``X1`` is ``(n_x + 1, m)`` (shared) or ``(K, n_x + 1, m)``, ``Z_L`` is
-        ``(K, 1, m)`` and ``rng`` is a sequence of K generators, one per network.
+        ``(K, n[L], m)`` and ``rng`` is a sequence of K generators, one per network.
         """
         mm = self._mm
         A_prev = X1
@@ -152,7 +158,12 @@ class FlatMLP:
             A_prev = ws.A[l]
         ZL = ws.Z[self.L]
         mm(self.Wb[self.L], A_prev, out=ZL)
-        expit(ZL, out=ws.AL)                                  # sigmoid, without overflow
+        if self.output == "sigmoid":
+            expit(ZL, out=ws.AL)                              # sigmoid, without overflow
+        else:                                                 # softmax over the class axis
+            np.subtract(ZL, ZL.max(axis=-2, keepdims=True), out=ws.AL)
+            np.exp(ws.AL, out=ws.AL)
+            ws.AL /= ws.AL.sum(axis=-2, keepdims=True)
         return ZL
 
     def backward(self, X1, Y, ws: Workspace, keep_prob: float = 1.0, l2_scale=0.0,
@@ -161,7 +172,7 @@ class FlatMLP:
 
         ``l2_scale`` is :math:`\\lambda / m` (``work`` is a scratch array shaped like ``theta``,
         needed when ``l2_scale > 0``). With K networks it may be an array of shape ``(K, 1)``,
-        one :math:`\\lambda / m` per network; ``Y`` is ``(1, m)`` (shared) or ``(K, 1, m)``.
+        one :math:`\\lambda / m` per network; ``Y`` is ``(n[L], m)`` (shared) or ``(K, n[L], m)``.
         """
         L, mm = self.L, self._mm
         dZ = ws.dZ[L]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
-from .losses import cross_entropy_from_logits, l2_cost
+from .losses import cost_from_logits, l2_cost
 from .network import backward, forward, num_layers, param_keys
 
 __all__ = [
@@ -115,7 +116,7 @@ def relative_difference(a, b) -> float:
 
 
 def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, masks=None,
-                   backward_fn=backward, forward_fn=forward):
+                   backward_fn=backward, forward_fn=forward, output="sigmoid"):
     """Relative difference between backprop's gradient and the numerical gradient of the cost.
 
     Parameters
@@ -123,7 +124,7 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
     params : dict
         Network parameters (W1, b1, ...).
     X : ndarray of shape (n_x, m)
-    Y : ndarray of shape (1, m)
+    Y : ndarray of shape (1, m), or one-hot (C, m) with a softmax output
     lambd : float
         L2 strength, included in both the cost and the gradient.
     epsilon : float
@@ -140,6 +141,9 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
         ``functools.partial(batchnorm_network.forward, training=True)`` and
         ``batchnorm_network.backward``: training mode, the batch's own mean and variance,
         which depend on every parameter below them.
+    output : {"sigmoid", "softmax"}
+        Passed to ``forward_fn`` when not ``"sigmoid"``. The cost is the binary or the
+        categorical cross-entropy, computed exactly from the last layer's logits.
 
     Returns
     -------
@@ -151,12 +155,14 @@ def gradient_check(params, X, Y, *, lambd=0.0, epsilon=1e-7, keep_prob=1.0, mask
     if keep_prob < 1.0 and masks is None:
         raise ValueError("gradient_check with dropout needs fixed masks=, one per hidden layer")
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    if output != "sigmoid":
+        forward_fn = partial(forward_fn, output=output)
 
     def cost(theta):  # exact cross-entropy from the logits, plus the L2 term
         p = vector_to_params(theta, params)
         _, caches = forward_fn(X, p, keep_prob=keep_prob, masks=masks)
         ZL = caches[-1].linear_activation.Z
-        return cross_entropy_from_logits(ZL, Y) + (l2_cost(p, lambd, Y.shape[1]) if lambd else 0.0)
+        return cost_from_logits(ZL, Y) + (l2_cost(p, lambd, Y.shape[1]) if lambd else 0.0)
 
     AL, caches = forward_fn(X, params, keep_prob=keep_prob, masks=masks)
     grads = backward_fn(AL, Y, caches, lambd=lambd, keep_prob=keep_prob)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import relu, relu_backward, sigmoid, sigmoid_backward
+from .activations import relu, relu_backward, sigmoid, sigmoid_backward, softmax, softmax_backward
 
 __all__ = [
     "LinearActivationCache",
@@ -21,7 +21,14 @@ __all__ = [
     "linear_forward",
 ]
 
-_ACTIVATIONS = {"relu": (relu, relu_backward), "sigmoid": (sigmoid, sigmoid_backward)}
+
+
+def _softmax_backward_from_Z(dA, Z):
+    return softmax_backward(dA, softmax(Z)[1])  # the layer caches Z; softmax's cache is A
+
+
+_ACTIVATIONS = {"relu": (relu, relu_backward), "sigmoid": (sigmoid, sigmoid_backward),
+                "softmax": (softmax, _softmax_backward_from_Z)}
 
 
 class LinearCache(NamedTuple):
@@ -93,7 +100,7 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache):
 
 
 def linear_activation_forward(A_prev, W, b, activation: str):
-    """:func:`linear_forward` followed by ``activation`` (``"relu"`` or ``"sigmoid"``).
+    """:func:`linear_forward` followed by ``activation`` (``"relu"``, ``"sigmoid"`` or ``"softmax"``).
 
     Returns ``(A, cache)`` with ``A`` of shape (n, m).
     """

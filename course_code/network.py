@@ -1,5 +1,9 @@
 """The course's L-layer network: ReLU hidden layers, a sigmoid output, binary cross-entropy.
 
+With ``output="softmax"`` the last layer has ``C >= 2`` units and a softmax, the labels are
+one-hot columns of shape ``(C, m)`` and the cost is the categorical cross-entropy (week 3's
+softmax regression). The backward pass is the same code for both outputs: see :func:`backward`.
+
 This is the readable reference implementation: the pages show it and the gradient checks
 test it. :mod:`course_code.engine` runs the same computation in preallocated buffers for
 training speed, and the tests require the two to agree. Batch-normalized layers (week 3)
@@ -12,8 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import relu_backward
+from .activations import hardmax, relu_backward
 from .layers import LinearActivationCache, linear_activation_forward, linear_backward
+from .losses import check_one_hot
 from .regularization import (
     check_keep_prob,
     check_lambd,
@@ -23,10 +28,12 @@ from .regularization import (
 )
 
 __all__ = [
+    "OUTPUTS",
     "LayerCache",
     "accuracy",
     "backward",
     "check_XY",
+    "check_output",
     "check_params",
     "forward",
     "layer_dims_of",
@@ -34,6 +41,22 @@ __all__ = [
     "param_keys",
     "predict",
 ]
+
+
+#: The output layers :func:`forward` knows.
+OUTPUTS = ("sigmoid", "softmax")
+
+
+def check_output(output: str, n_out: int) -> str:
+    """Check an ``output`` name against the last layer's ``n_out`` units; return it.
+
+    A softmax needs at least 2 classes (with one unit it would always output 1).
+    """
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+    if output == "softmax" and n_out < 2:
+        raise ValueError(f"output='softmax' needs a last layer of C >= 2 units, got {n_out}")
+    return output
 
 
 class LayerCache(NamedTuple):
@@ -106,8 +129,9 @@ def check_XY(X, Y=None, *, n_x: int | None = None, n_y: int | None = None):
     return X, Y
 
 
-def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
-    """Forward pass: ``L - 1`` LINEAR->RELU layers (with optional dropout), then LINEAR->SIGMOID.
+def forward(X, params, *, keep_prob=1.0, rng=None, masks=None, output="sigmoid"):
+    """Forward pass: ``L - 1`` LINEAR->RELU layers (with optional dropout), then LINEAR->SIGMOID
+    (or LINEAR->SOFTMAX).
 
     Parameters
     ----------
@@ -121,17 +145,20 @@ def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
     masks : list of ndarray, optional
         Fixed dropout masks, one per hidden layer (shape ``(n[l], m)``), e.g. for a
         gradient check.
+    output : {"sigmoid", "softmax"}
+        The output layer's activation. ``"softmax"`` needs ``C >= 2`` output units.
 
     Returns
     -------
-    AL : ndarray of shape (1, m)
-        Predicted probabilities.
+    AL : ndarray of shape (1, m), or (C, m) with a softmax
+        Predicted probabilities (with a softmax, each column sums to 1).
     caches : list of LayerCache
         One per layer, for :func:`backward`.
     """
     # --8<-- [start:forward]
     L = check_params(params)
     keep_prob = check_keep_prob(keep_prob)
+    output = check_output(output, params[f"W{L}"].shape[0])
     A = check_XY(X, n_x=params["W1"].shape[1])
     caches = []
     for l in range(1, L):
@@ -140,7 +167,7 @@ def forward(X, params, *, keep_prob=1.0, rng=None, masks=None):
         if keep_prob < 1.0:
             A, mask = dropout_forward(A, keep_prob, rng=rng, mask=None if masks is None else masks[l - 1])
         caches.append(LayerCache(linear_activation, mask))
-    AL, linear_activation = linear_activation_forward(A, params[f"W{L}"], params[f"b{L}"], "sigmoid")
+    AL, linear_activation = linear_activation_forward(A, params[f"W{L}"], params[f"b{L}"], output)
     caches.append(LayerCache(linear_activation, None))
     return AL, caches
     # --8<-- [end:forward]
@@ -151,10 +178,10 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
 
     Parameters
     ----------
-    AL : ndarray of shape (1, m)
+    AL : ndarray of shape (1, m), or (C, m) for a softmax output
         Output of :func:`forward`.
-    Y : ndarray of shape (1, m)
-        Labels in {0, 1}.
+    Y : ndarray shaped like AL
+        Labels in {0, 1}; one-hot columns when ``AL`` has ``C >= 2`` rows (a softmax).
     caches : list of LayerCache
         From :func:`forward` (with the dropout masks it used).
     lambd : float
@@ -171,7 +198,9 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
     -----
     For a sigmoid output with cross-entropy the two derivatives combine into
     :math:`dZ^{[L]} = \\frac{1}{m}(A^{[L]} - Y)`, which never divides by
-    :math:`a` or :math:`1 - a`. Then, for :math:`l = L, \\dots, 1`:
+    :math:`a` or :math:`1 - a`. A softmax output with the categorical cross-entropy gives the
+    same :math:`dZ^{[L]} = \\frac{1}{m}(A^{[L]} - Y)`, column by column, because each one-hot
+    column of ``Y`` sums to 1 (derived on the softmax page). Then, for :math:`l = L, \\dots, 1`:
 
     .. math::
         dW^{[l]} = dZ^{[l]} A^{[l-1]T} + \\frac{\\lambda}{m} W^{[l]}, \\quad
@@ -183,12 +212,14 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
     keep_prob = check_keep_prob(keep_prob)
     AL = np.asarray(AL, dtype=float)
     Y = np.asarray(Y, dtype=float)
+    if AL.ndim == 2 and AL.shape[0] > 1:  # softmax: C classes, one-hot labels
+        Y = check_one_hot(Y, AL.shape[0])
     if Y.shape != AL.shape:
         raise ValueError(f"Y has shape {Y.shape} but AL has shape {AL.shape}; expected equal shapes")
     m = AL.shape[1]
     L = len(caches)
     grads = {}
-    dZ, dA = (AL - Y) / m, None  # output layer: sigmoid and cross-entropy combined
+    dZ, dA = (AL - Y) / m, None  # output layer: sigmoid (or softmax) and cross-entropy combined
     for l in range(L, 0, -1):
         cache = caches[l - 1]
         if l < L:  # hidden layer: undo dropout, then the ReLU
@@ -204,16 +235,26 @@ def backward(AL, Y, caches, *, lambd=0.0, keep_prob=1.0):
     # --8<-- [end:backward]
 
 
-def predict(X, params) -> np.ndarray:
-    """Class predictions (shape (1, m), dtype int): 1 where the output exceeds 0.5, else 0.
+def predict(X, params, *, output="sigmoid") -> np.ndarray:
+    """Class predictions; dropout is never applied at prediction time.
 
-    Dropout is never applied at prediction time.
+    Sigmoid output: shape (1, m), dtype int, 1 where the output exceeds 0.5, else 0.
+    Softmax output: the hardmax of the probabilities, one-hot of shape (C, m), dtype int
+    (1 at each column's most probable class), laid out like the labels ``Y``.
     """
-    AL, _ = forward(X, params)
+    AL, _ = forward(X, params, output=output)
+    if output == "softmax":
+        return hardmax(AL).astype(int)
     return (AL > 0.5).astype(int)
 
 
-def accuracy(X, Y, params) -> float:
-    """Fraction of the columns of ``X`` whose prediction equals the label in ``Y`` (shape (1, m))."""
-    X, Y = check_XY(X, Y, n_x=params["W1"].shape[1], n_y=1)
-    return float(np.mean(predict(X, params) == Y))
+def accuracy(X, Y, params, *, output="sigmoid") -> float:
+    """Fraction of the columns of ``X`` whose prediction equals the label in ``Y``.
+
+    ``Y`` has shape (1, m) for a sigmoid output, one-hot (C, m) for a softmax output.
+    """
+    n_out = params[f"W{num_layers(params)}"].shape[0]
+    X, Y = check_XY(X, Y, n_x=params["W1"].shape[1], n_y=n_out if output == "softmax" else 1)
+    if output == "softmax":
+        check_one_hot(Y, n_out)
+    return float(np.mean(np.all(predict(X, params, output=output) == Y, axis=0)))

@@ -19,9 +19,9 @@ import numpy as np
 
 from .engine import FlatMLP
 from .initializers import initialize_parameters
-from .losses import cross_entropy_from_logits
+from .losses import check_one_hot, cost_from_logits
 from .minibatch import batch_bounds, check_mini_batch_size
-from .network import check_params, check_XY, layer_dims_of
+from .network import check_output, check_params, check_XY, layer_dims_of
 from .optimizers import Optimizer, check_learning_rate
 from .regularization import check_keep_prob, check_lambd
 from .schedules import Schedule
@@ -81,17 +81,23 @@ def _learning_rates(schedule, num_epochs: int) -> np.ndarray:
 
 
 def prepare(X, Y, layer_dims, optimizer, schedule, num_epochs, mini_batch_size, lambd, keep_prob,
-            record_every):
+            record_every, output="sigmoid"):
     """Check the arguments of a training call; return ``X, Y, rates, batch size, lambd, keep_prob``.
 
     ``rates`` holds the learning rate of every epoch; the batch size is ``m`` for full batch.
-    ``lambd`` may be one value or one per network (``train_many``).
+    ``lambd`` may be one value or one per network (``train_many``). With ``output="softmax"``
+    ``Y`` must be one-hot of shape ``(C, m)`` with ``C`` the last layer's size.
     """
-    X, Y = check_XY(X, Y, n_x=layer_dims[0], n_y=1)
+    n_out = int(list(layer_dims)[-1])
+    check_output(output, n_out)
+    if output == "sigmoid" and n_out != 1:
+        raise ValueError(f"the output layer must have 1 unit (sigmoid), got layer_dims={layer_dims!r}; "
+                         f"for C classes use output='softmax'")
+    X, Y = check_XY(X, Y, n_x=layer_dims[0], n_y=n_out)
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
         raise ValueError("X and Y must be finite: found nan or inf in the training data")
-    if list(layer_dims)[-1] != 1:
-        raise ValueError(f"the output layer must have 1 unit (sigmoid), got layer_dims={layer_dims!r}")
+    if output == "softmax":
+        check_one_hot(Y, n_out)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must come from course_code.optimizers, got {optimizer!r}")
     for name, value in (("num_epochs", num_epochs), ("record_every", record_every)):
@@ -157,7 +163,7 @@ def _fit(net: FlatMLP, X, Y, rngs: list, *, optimizer: Optimizer, rates: np.ndar
     shuffle = size < m
     if shuffle:  # shuffled copies laid out (n_x + 1, [K,] m); the products see ([K,] n_x + 1, m) views
         perms = np.empty(((m,) if one else (K, m)), dtype=np.intp)
-        Xs_buf, Ys_buf = np.empty((X1.shape[0], *perms.shape)), np.empty((1, *perms.shape))
+        Xs_buf, Ys_buf = np.empty((X1.shape[0], *perms.shape)), np.empty((Y.shape[0], *perms.shape))
         Xs, Ys = np.moveaxis(Xs_buf, 0, -2), np.moveaxis(Ys_buf, 0, -2)
         perm_rows = perms[None] if one else perms                 # row i: network i's order
         batches = [(Xs[..., a:b], Ys[..., a:b], net.workspace(b - a, keep_prob))
@@ -181,9 +187,9 @@ def _fit(net: FlatMLP, X, Y, rngs: list, *, optimizer: Optimizer, rates: np.ndar
             for Xb, Yb, ws in batches:
                 ZL = net.forward(Xb, ws, keep_prob, dropout_rng)
                 if record:
-                    for i in range(K):  # Yb is shared (1, m) in full batch, else ([K,] 1, m)
+                    for i in range(K):  # Yb is shared (n_L, m) in full batch, else ([K,] n_L, m)
                         y = Yb if Yb.ndim == 2 else Yb[i]
-                        totals[i] += cross_entropy_from_logits(ZL if one else ZL[i], y) * ws.m
+                        totals[i] += cost_from_logits(ZL if one else ZL[i], y) * ws.m
                 net.backward(Xb, Yb, ws, keep_prob, l2, work)
                 t += 1
                 theta, slots = optimizer.rule(net.theta, net.grad, slots, t, lr)
@@ -214,16 +220,17 @@ def _check_networks(net: FlatMLP, rows: list, epoch: int, lr: float, diverged: l
 
 def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
           mini_batch_size: int | None = None, lambd: float = 0.0, keep_prob: float = 1.0,
-          init="he", rng: np.random.Generator, record_every: int = 100) -> TrainResult:
+          init="he", rng: np.random.Generator, record_every: int = 100,
+          output: str = "sigmoid") -> TrainResult:
     """Train the network of :mod:`course_code.network` on ``(X, Y)``.
 
     Parameters
     ----------
     X : ndarray of shape (n_x, m)
-    Y : ndarray of shape (1, m)
-        Labels in {0, 1}.
+    Y : ndarray of shape (1, m), or (C, m) with ``output="softmax"``
+        Labels in {0, 1}; one-hot columns for a softmax output.
     layer_dims : list of int
-        ``[n_x, n_1, ..., 1]``.
+        ``[n_x, n_1, ..., 1]``, or ``[n_x, n_1, ..., C]`` with ``output="softmax"``.
     optimizer : Optimizer
         From :mod:`course_code.optimizers`, e.g. ``adam()``.
     schedule : callable
@@ -247,6 +254,9 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
         The only source of randomness: initialization, then shuffling and dropout.
     record_every : int
         Record cost and learning rate at epochs ``0, record_every, 2 * record_every, ...``.
+    output : {"sigmoid", "softmax"}
+        The output layer: a sigmoid with the binary cross-entropy, or a softmax over ``C >= 2``
+        classes with the categorical cross-entropy.
 
     Returns
     -------
@@ -259,8 +269,8 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
         epochs and at the end).
     """
     X, Y, rates, size, lambd, keep_prob = prepare(X, Y, layer_dims, optimizer, schedule, num_epochs,
-                                                  mini_batch_size, lambd, keep_prob, record_every)
-    net = FlatMLP(layer_dims)
+                                                  mini_batch_size, lambd, keep_prob, record_every, output)
+    net = FlatMLP(layer_dims, output=output)
     net.set_params(_initial_params(init, layer_dims, rng))
     costs, epochs, steps, seconds, _ = _fit(net, X, Y, [rng], optimizer=optimizer, rates=rates, size=size,
                                             lambdas=[lambd], keep_prob=keep_prob, record_every=record_every,
@@ -270,7 +280,8 @@ def train(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int,
 
 def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: int, inits, rngs,
                mini_batch_size: int | None = None, lambd=0.0, keep_prob: float = 1.0,
-               record_every: int = 100, on_diverge: str = "raise") -> list[TrainResult | None]:
+               record_every: int = 100, on_diverge: str = "raise",
+               output: str = "sigmoid") -> list[TrainResult | None]:
     """Train K networks side by side: K calls of :func:`train` in one vectorized loop.
 
     The K networks share the architecture, data, optimizer, schedule and batch size; they
@@ -287,8 +298,8 @@ def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: 
     Parameters
     ----------
     X : ndarray of shape (n_x, m)
-    Y : ndarray of shape (1, m)
-    layer_dims, optimizer, schedule, num_epochs, mini_batch_size, keep_prob, record_every
+    Y : ndarray of shape (1, m), or one-hot (C, m) with ``output="softmax"``
+    layer_dims, optimizer, schedule, num_epochs, mini_batch_size, keep_prob, record_every, output
         As in :func:`train`, shared by the K networks.
     inits : str or sequence of (str or dict)
         One initialization per network (a method name drawn from that network's generator,
@@ -309,7 +320,7 @@ def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: 
         One per network, in order. ``seconds`` is the shared loop's time divided by K.
     """
     X, Y, rates, size, lambd, keep_prob = prepare(X, Y, layer_dims, optimizer, schedule, num_epochs,
-                                                  mini_batch_size, lambd, keep_prob, record_every)
+                                                  mini_batch_size, lambd, keep_prob, record_every, output)
     K = len(rngs)
     if K < 1:
         raise ValueError("rngs must hold one generator per network, got none")
@@ -320,7 +331,7 @@ def train_many(X, Y, layer_dims, *, optimizer: Optimizer, schedule, num_epochs: 
                          f"got {len(inits)} and {len(lambdas)}")
     if on_diverge not in ("raise", "none"):
         raise ValueError(f"on_diverge must be 'raise' or 'none', got {on_diverge!r}")
-    net = FlatMLP(layer_dims, k=K)
+    net = FlatMLP(layer_dims, k=K, output=output)
     for i, (init, rng) in enumerate(zip(inits, rngs, strict=True)):
         net.set_params(_initial_params(init, layer_dims, rng), i)
     costs, epochs, steps, seconds, diverged = _fit(

@@ -33,6 +33,7 @@ NAMES = (
     "optimization",
     "lr_decay",
     "local_optima",
+    "softmax",
     "tensorflow_intro",
     "framework_equivalence",
     "batch_norm",
