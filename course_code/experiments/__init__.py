@@ -30,6 +30,7 @@ NAMES = (
     "framework_equivalence",
     "batch_norm",
     "hyperparameter_search",
+    "playground",
 )
 
 
