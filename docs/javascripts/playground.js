@@ -160,8 +160,9 @@
       wraps[f.key].hidden = f.when ? !f.when(state) : false;
     }
   }
-  function checkAll(s) {
-    let ok = true;
+  // the active fields whose value is refused (each gets its message next to it)
+  function refused(s) {
+    const bad = [];
     for (const f of FIELDS) {
       const active = !f.when || f.when(s);
       let msg = "";
@@ -169,9 +170,9 @@
       else if (active && f.check) msg = f.check(String(s[f.key]).trim(), s);
       errors[f.key].textContent = msg ? "Refused: " + msg : "";
       inputs[f.key].setAttribute("aria-invalid", msg ? "true" : "false");
-      if (msg && active) ok = false;
+      if (msg) bad.push(f.key);
     }
-    return ok;
+    return bad;
   }
 
   // ---- the data and the worker
@@ -192,13 +193,23 @@
       epochs: +s.epochs, grid: { xMin, xMax, yMin, yMax, nx: 72, ny: 72 },
     };
   }
+  // Run the settings; a refused value is replaced by the last valid one (the default at first),
+  // so the run, the URL and the share link only ever hold valid settings.
+  let lastGood = null;
   function apply() {
-    if (!checkAll(state)) { status.textContent = "Some settings are refused (see the messages next to them); the last valid ones stay."; return; }
-    toUrl(state, preset);
+    const bad = refused(state), good = { ...state };
+    for (const k of bad) good[k] = lastGood ? lastGood[k] : (preset && PRESETS[preset][1][k]) || BY_KEY[k].def;
+    if (bad.length && refused(good).length) return;  // (cannot happen: defaults are valid)
+    refused(state);
+    const same = lastGood && JSON.stringify(good) === JSON.stringify(lastGood);
+    lastGood = good;
+    toUrl(good, bad.length ? "" : preset);
     shareLink.href = location.href;
-    if (!data) return;
+    if (bad.length) status.textContent = "Refused: " + bad.map((k) => BY_KEY[k].label).join(", ") +
+      " (see the message next to it); the last valid value stays in use.";
+    if (!data || (same && applied)) return;
     setRunning(false);
-    applied = spec(state);
+    applied = spec(good);
     curves = { epoch: [], cost: [], devCost: [], acc: [], devAcc: [] };
     worker.postMessage(applied);
   }
@@ -211,7 +222,7 @@
 
   // dev cost: the cross-entropy of the current weights on the dev set (no dropout, plus the L2 term)
   function devCost(params) {
-    const d = data[state.dataset], p = core.probabilities(params, d.Xdev), Y = d.Ydev[0];
+    const d = data[lastGood.dataset], p = core.probabilities(params, d.Xdev), Y = d.Ydev[0];
     let sum = 0;
     for (let i = 0; i < p.length; i++) {
       const q = Math.min(Math.max(p[i], 1e-15), 1 - 1e-15);
@@ -239,7 +250,7 @@
     readout.textContent = `Epoch ${m.epoch}` + (cost === null ? "" : `; train cost ${cost.toFixed(4)}`) +
       `; train accuracy ${(100 * m.trainAccuracy).toFixed(1)}%; dev accuracy ${(100 * m.testAccuracy).toFixed(1)}%` +
       `; learning rate ${Number(m.learningRate.toPrecision(3))}`;
-    if (!running) status.textContent = (m.type === "done" ? "Done. " : m.type === "ready" ? "Ready. " : "Paused. ") + readout.textContent;
+    if (!running && !(m.type === "ready" && refused(state).length)) status.textContent = (m.type === "done" ? "Done. " : m.type === "ready" ? "Ready. " : "Paused. ") + readout.textContent;
     draw();
   }
 
@@ -257,7 +268,7 @@
     return [ctx, w, w * aspect];
   }
   function drawBoundary(col) {
-    const [ctx, w, h] = sizeCanvas(boundary, 1), d = data[state.dataset], [x0, x1, y0, y1] = d.extent;
+    const [ctx, w, h] = sizeCanvas(boundary, 1), d = data[lastGood.dataset], [x0, x1, y0, y1] = d.extent;
     ctx.clearRect(0, 0, w, h);
     if (lastGrid) {
       const n = 72, img = new ImageData(n, n);

@@ -201,3 +201,13 @@ def test_dark_scheme_and_phone_width(visit):
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
     assert page.locator("#pg-boundary").bounding_box()["width"] > 250
+
+
+def test_a_bad_value_in_the_url_is_refused_and_the_page_still_runs(visit):
+    page = visit("?preset=he&lr=-1&layers=0")
+    assert "-1" in page.inner_text("#pg-lr-error") and "size 0" in page.inner_text("#pg-layers-error")
+    q = query(page)
+    assert q.get("lr") is None and q.get("layers") is None, "refused values stay out of the URL"
+    assert page.evaluate("document.querySelector('#pg-app').dataset.epoch") == "0"
+    page.click("#pg-step")  # the run uses the preset's valid values
+    page.wait_for_function("Number(document.querySelector('#pg-app').dataset.epoch) === 1")
