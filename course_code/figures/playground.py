@@ -38,7 +38,7 @@ def _draw(result: Result):
         axes = fig.subplots(1, len(NAMES))
         for ax, name in zip(axes, NAMES, strict=True):
             X, Y, _, _ = result.sets[name]
-            plot_data(ax, X, Y, s=8)
+            plot_data(ax, X, Y, s=16)
             ax.set_title(LABELS[name])
             ax.set_xticks([])
             ax.set_yticks([])
@@ -66,6 +66,6 @@ def report(result: Result) -> Report:
     }
     header = ["data set", "train points", "dev points", "label 1 (train)", "label 1 (dev)"]
     table = markdown_table(header, rows)
-    figures = {"sets": FigureSpec(_draw(result), (9.0, 3.2),
+    figures = {"sets": FigureSpec(_draw(result), (7.5, 2.7),
                                   "The training points of the circles, the moons and the football stand-in")}
     return Report(figures, {"sizes": table}, metrics, data={"datasets": export(result)}, thumbnail="sets")
