@@ -38,6 +38,7 @@ NAMES = (
     "framework_equivalence",
     "batch_norm",
     "hyperparameter_search",
+    "playground",
 )
 
 

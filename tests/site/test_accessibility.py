@@ -141,6 +141,8 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
         page.evaluate("document.fonts.ready.then(() => true)")
         if page.locator(".interactive-figure").count():
             page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
+        if page.locator("#pg-app").count():  # the playground: its controls built, its first run drawn
+            page.wait_for_selector("#pg-app[data-state='ready']", timeout=15_000)
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected, path
         _record(report, failures, f"{path or '/'} ({where})", _audit(page))
     if search:  # the search dialog, open on results (and named: a best-practice rule, asked for here)
@@ -156,8 +158,8 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
 
 
 # A phone's layout (the navigation folds into a drawer, tables and code scroll sideways):
-# a topic page with an interactive figure and content tabs, a report, and the home page.
-PHONE_PAGES = ["", "optimization/", "reports/optimization/"]
+# a topic page with an interactive figure and content tabs, a report, the home page and the playground.
+PHONE_PAGES = ["", "optimization/", "reports/optimization/", "playground/"]
 
 
 def test_axe_wcag21_aa_every_page_light_and_dark(site_dir, base_url, browser, axe_source, screenshots):  # noqa: F811
