@@ -21,9 +21,10 @@ from test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
-TOPICS = ["initialization", "regularization", "gradient_checking", "optimization", "lr_decay",
-          "tensorflow", "batch_norm", "hyperparameter_search"]
-GRADED = ["initialization", "gradient_checking", "batch_norm", "hyperparameter_search"]
+TOPICS = ["data_splits", "bias_variance", "initialization", "normalizing_inputs", "vanishing_gradients",
+          "regularization", "gradient_checking", "averages", "optimization", "lr_decay", "local_optima",
+          "softmax", "tensorflow", "batch_norm", "hyperparameter_search"]
+GRADED = ["bias_variance", "initialization", "gradient_checking", "batch_norm", "hyperparameter_search"]
 
 # Each question's decoded secret (what the page must not show before an answer).
 SECRETS = """() => Array.from(document.querySelectorAll('form.question')).map(f => {
