@@ -273,7 +273,11 @@ def test_scheme_toggle_and_search_by_keyboard(base_url, browser, scheme):  # noq
     _assert_ring(facts, "the search box")
     assert page.get_attribute(".md-search[role='dialog']", "aria-label") == "Search"
     page.keyboard.type("Adam", delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    # Wait for the results of the whole word (its matches highlighted), not those of "Ada":
+    # a list re-rendered under the focus as the last letter arrives drops the focus to the body.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.md-search-result__item mark')]"
+        ".some(m => m.textContent.toLowerCase() === 'adam')", timeout=15_000)
     page.keyboard.press("ArrowDown")  # into the results
     result = page.evaluate(RING)
     assert result["cls"].startswith("md-search-result__link"), result
