@@ -404,6 +404,13 @@ def mb_metrics(result) -> dict:
     }
     single = mb.eval_accuracy[one][ok[h]]
     smallest = int(np.argmin(c.mb_sizes))
+    out["smallest"] = {"size": int(c.mb_sizes[smallest]), "epochs": int(mb.epochs[smallest]),
+                       "train_mean": float(mean["train_accuracy"][smallest]),
+                       "dev_mean": float(mean["dev_accuracy"][smallest])}
+    if full:
+        f = full[0]
+        out["full"] = {"epochs": int(mb.epochs[f]), "train_mean": float(mean["train_accuracy"][f]),
+                       "dev_mean": float(mean["dev_accuracy"][f])}
     out["claims"] = {
         "mb_selection_on_dev": result.selection_set == "dev",
         "mb_none_diverged": not mb.diverged.any(),
@@ -425,6 +432,7 @@ def mb_metrics(result) -> dict:
         "smallest_batch_lowest_train_and_dev": int(np.nanargmin(mean["train_accuracy"])) == smallest
         and int(np.nanargmin(mean["dev_accuracy"])) == smallest,
         "chosen_not_every_seed": bool(full) and 0 < out["chosen_beats_full_seeds"] < c.n_seeds,
+        "chosen_is_minibatch": c.mb_sizes[b] < result.n_train,
     }
     return out
 
