@@ -206,8 +206,10 @@ def batch_statistics_output(X, params, batch_size: int) -> np.ndarray:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     # --8<-- [start:batch_statistics_output]
-    m = X.shape[1]
-    outputs = [forward(X[:, a:b], params, training=True)[0] for a, b in batch_bounds(m, int(batch_size))]
+    outputs = []
+    for a, b in batch_bounds(X.shape[1], int(batch_size)):
+        AL, _ = forward(X[:, a:b], params, training=True)  # this batch's own mean and variance
+        outputs.append(AL)
     return np.concatenate(outputs, axis=1)
     # --8<-- [end:batch_statistics_output]
 
