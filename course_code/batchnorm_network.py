@@ -33,8 +33,8 @@ from .network import check_XY, num_layers, param_keys
 from .regularization import check_keep_prob, check_lambd, dropout_backward, dropout_forward, l2_gradient
 from .training import TrainResult, check_finite, prepare
 
-__all__ = ["BNLayerCache", "accuracy", "backward", "batchnorm_layers", "check_params", "check_running",
-           "forward", "predict", "train", "with_batchnorm"]
+__all__ = ["BNLayerCache", "accuracy", "backward", "batch_statistics_output", "batchnorm_layers",
+           "check_params", "check_running", "forward", "predict", "train", "with_batchnorm"]
 
 
 class BNLayerCache(NamedTuple):
@@ -190,6 +190,28 @@ def accuracy(X, Y, params, *, running) -> float:
     """Fraction of the columns of ``X`` whose prediction (inference mode) equals the label in ``Y``."""
     X, Y = check_XY(X, Y, n_x=params["W1"].shape[1], n_y=1)
     return float(np.mean(predict(X, params, running=running) == Y))
+
+
+def batch_statistics_output(X, params, batch_size: int) -> np.ndarray:
+    """Outputs (1, m) when ``X`` is predicted in TRAINING mode, ``batch_size`` columns at a time.
+
+    Each consecutive group of ``batch_size`` columns (the last one may be smaller) is
+    normalized with its own mean and variance, so a column's output depends on its
+    neighbours. This is the mistake of using batch statistics at test time. With
+    ``batch_size=1`` every batch-normalized unit sees :math:`z - \\mu = 0`, hence
+    :math:`\\hat z = 0` and :math:`\\tilde z = \\beta`: every column gets the same output.
+    """
+    check_params(params)
+    X = check_XY(X, n_x=params["W1"].shape[1])
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    # --8<-- [start:batch_statistics_output]
+    outputs = []
+    for a, b in batch_bounds(X.shape[1], int(batch_size)):
+        AL, _ = forward(X[:, a:b], params, training=True)  # this batch's own mean and variance
+        outputs.append(AL)
+    return np.concatenate(outputs, axis=1)
+    # --8<-- [end:batch_statistics_output]
 
 
 def _selected_layers(batch_norm, layer_dims) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ from course_code.batchnorm import batchnorm_backward
 from course_code.batchnorm_network import (
     accuracy,
     backward,
+    batch_statistics_output,
     batchnorm_layers,
     forward,
     predict,
@@ -200,3 +201,44 @@ def test_without_batchnorm_layers_it_is_the_plain_network(rng):
     assert grads.keys() == grads0.keys()
     for k in grads:
         np.testing.assert_array_equal(grads[k], grads0[k])
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@pytest.mark.parametrize("layers", [(1, 2, 3), (2,)])
+def test_a_batch_of_one_gives_every_example_the_same_output(layers, rng):
+    """Alone in its batch, z - mu = 0 in every normalized unit, so the unit outputs relu(beta)."""
+    params, X, _ = _bn_problem(rng, layers=layers, m=7)
+    out = batch_statistics_output(X, params, 1)
+    # golden value from the parameters alone: the last normalized layer outputs relu(beta) for
+    # every example, and the plain layers after it see that same constant
+    last = max(layers)
+    A = np.maximum(params[f"beta{last}"], 0.0)
+    for l in range(last + 1, 4):
+        A = np.maximum(params[f"W{l}"] @ A + params[f"b{l}"], 0.0)
+    expected = _sigmoid(params["W4"] @ A + params["b4"])
+    assert out.shape == (1, 7)
+    np.testing.assert_allclose(out, np.repeat(expected, 7, axis=1), rtol=1e-12)
+
+
+def test_batch_statistics_output_depends_on_the_neighbours(rng):
+    params, X, _ = _bn_problem(rng, layers=(1, 2, 3), m=8)
+    whole, _ = forward(X, params, training=True)
+    np.testing.assert_array_equal(batch_statistics_output(X, params, 8), whole)
+    np.testing.assert_array_equal(batch_statistics_output(X, params, 50), whole)  # larger: one batch
+    pairs = batch_statistics_output(X, params, 2)
+    # batches of two: change the second point and the first point's output changes too
+    X2 = X.copy()
+    X2[:, 1] += 3.0
+    moved = batch_statistics_output(X2, params, 2)
+    assert not np.isclose(moved[0, 0], pairs[0, 0])
+    np.testing.assert_array_equal(moved[:, 2:], pairs[:, 2:])  # the other batches are untouched
+    # a remainder batch: 8 points in batches of 3 -> the last two points form their own batch
+    np.testing.assert_array_equal(batch_statistics_output(X, params, 3)[:, 6:],
+                                  batch_statistics_output(X[:, 6:], params, 2))
+    with pytest.raises(ValueError, match=r"batch_size.*0"):
+        batch_statistics_output(X, params, 0)
+    with pytest.raises(ValueError, match=r"batch_size.*2\.0"):
+        batch_statistics_output(X, params, 2.0)

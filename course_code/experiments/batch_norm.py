@@ -21,6 +21,18 @@ the dev set, drawn from ``rng`` like the training points; the test accuracy of e
 kept so the page can report it once, at the rate the dev set chooses.
 
 The first of the ``n_seeds`` draws is the headline run.
+
+A second part trains the batch-normalized network with **mini-batches** (gradient descent at
+``mb_rate``, the same ``mb_steps`` updates for every size in ``mb_sizes``, from the same
+``n_seeds`` initial draws as above) and compares, on the dev set:
+
+- predictions in inference mode (running averages) with predictions in training mode, where
+  the dev points are normalized with the statistics of the batch they are predicted in
+  (``eval_batch_sizes``, at the ``mb_headline`` training size; a batch of one gives every point
+  the same output);
+- dev accuracy against the training batch size (the noise of small batches).
+
+The batch size with the highest mean dev accuracy is scored once on the test set.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import datasets
-from ..batchnorm_network import accuracy, forward, with_batchnorm
+from ..batchnorm_network import accuracy, batch_statistics_output, forward, predict, with_batchnorm
 from ..batchnorm_network import train as train_batchnorm
 from ..checks import check_fields
 from ..initializers import initialize_parameters
@@ -41,7 +53,7 @@ from ..training import TrainingDiverged, train
 
 SEED = 0  # the first seed tried, not tuned: every claim is checked on all n_seeds draws
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
-EXPECTED_SECONDS = 3
+EXPECTED_SECONDS = 6
 METHODS = ("plain", "bn")
 LABELS = {"plain": "without batch norm", "bn": "with batch norm"}
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -62,6 +74,12 @@ class Config:
     curve_rate: float = 1.0
     track_every: int = 6
     tracked_layers: tuple[int, ...] = (2, 5)
+    # mini-batch part: sizes of at least the training set's size mean one full batch
+    mb_sizes: tuple[int, ...] = (8, 32, 64, 300)
+    mb_headline: int = 64
+    mb_rate: float = 0.1
+    mb_steps: int = 240
+    eval_batch_sizes: tuple[int, ...] = (1, 2, 4, 16, 64, 300)
 
     def __post_init__(self):
         check_fields(self, layer_dims="net", learning_rates="positives", num_epochs="count",
@@ -74,11 +92,18 @@ class Config:
         if self.curve_rate not in self.learning_rates:
             raise ValueError(f"curve_rate must be one of learning_rates {self.learning_rates}, "
                              f"got {self.curve_rate}")
+        check_fields(self, mb_sizes="counts", mb_headline="count", mb_rate="positive", mb_steps="count",
+                     eval_batch_sizes="counts")
+        if self.mb_headline not in self.mb_sizes:
+            raise ValueError(f"mb_headline must be one of mb_sizes {self.mb_sizes}, got {self.mb_headline}")
+        if 1 not in self.eval_batch_sizes:
+            raise ValueError(f"eval_batch_sizes must include 1 (a batch of one), got {self.eval_batch_sizes}")
 
 
 #: Small enough for the tests.
 TINY = Config(layer_dims=(2, 6, 6, 6, 1), learning_rates=(0.1, 30.0), num_epochs=12, record_every=4,
-              n_seeds=2, n_test=40, n_dev=40, curve_rate=0.1, track_every=6, tracked_layers=(1, 3))
+              n_seeds=2, n_test=40, n_dev=40, curve_rate=0.1, track_every=6, tracked_layers=(1, 3),
+              mb_sizes=(100, 300), mb_headline=100, mb_steps=6, eval_batch_sizes=(1, 8))
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,26 @@ class Result:
     n_train: int = 0            # training examples
     n_dev: int = 0              # dev examples (drawn like the training set)
     selection_set: str = "dev"  # the set that decides "trained" and every comparison
+    minibatch: MiniBatchResult | None = None  # the mini-batch part
+
+
+@dataclass(frozen=True)
+class MiniBatchResult:
+    """The mini-batch part. ``[size, seed]`` arrays follow ``mb_sizes``; ``[eval size, seed]`` arrays
+    follow ``eval_batch_sizes`` (training batch size ``mb_headline``). Accuracies are nan if diverged.
+    """
+
+    steps: np.ndarray            # (B,) updates made at each training batch size
+    epochs: np.ndarray           # (B,) passes over the training set
+    train_accuracy: np.ndarray   # (B, S) training set, inference mode
+    dev_accuracy: np.ndarray     # (B, S) dev set, inference mode (running averages)
+    dev_accuracy_batch: np.ndarray  # (B, S) dev set, training mode: the whole dev set as one batch
+    test_accuracy: np.ndarray    # (B, S) test set, inference mode: reported once, at the dev-chosen size
+    diverged: np.ndarray         # (B, S) bool
+    eval_accuracy: np.ndarray    # (E, S) dev accuracy, training mode, predicted in batches of each size
+    eval_agreement: np.ndarray   # (E, S) fraction of dev predictions equal to inference mode's
+    single_spread: np.ndarray    # (S,) max - min of the dev outputs when each point is predicted alone
+    dev_positive_share: float    # fraction of dev labels equal to 1
 
 
 def _fit(data, config: Config, params0: dict, lr: float, batch_norm: bool, epochs: int, record_every: int):
@@ -176,6 +221,64 @@ def _track(data, config: Config, params0: dict, batch_norm: bool):
     return snaps
 
 
+def _steps_and_epochs(size: int, m: int, steps: int) -> tuple[int, int]:
+    """Whole epochs closest to ``steps`` updates at this batch size (at least one), and their updates."""
+    per_epoch = -(-m // min(size, m))
+    epochs = max(1, round(steps / per_epoch))
+    return epochs * per_epoch, epochs
+
+
+def _minibatch_one(data, dev, config: Config, params0: dict, size: int, rng):
+    """One mini-batch run: (model or None if diverged, updates, epochs)."""
+    steps, epochs = _steps_and_epochs(size, data.X_train.shape[1], config.mb_steps)
+    try:
+        r = train_batchnorm(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+                            schedule=constant(config.mb_rate), num_epochs=epochs, batch_norm=True,
+                            mini_batch_size=int(size), init=params0, rng=rng, record_every=epochs)
+    except TrainingDiverged:
+        return None, steps, epochs
+    return r, steps, epochs
+
+
+def _eval_modes(dev, r, sizes):
+    """Dev accuracy and agreement with inference mode when predicting in batches of each size."""
+    inference = predict(dev.X_train, r.params, running=r.running)
+    acc, agree, spread = [], [], np.nan
+    for k in sizes:
+        out = batch_statistics_output(dev.X_train, r.params, int(k))
+        pred = (out > 0.5).astype(int)
+        acc.append(np.mean(pred == dev.Y_train))
+        agree.append(np.mean(pred == inference))
+        if k == 1:
+            spread = float(out.max() - out.min())
+    return acc, agree, spread
+
+
+def run_minibatch(data, dev, config: Config, inits, rngs) -> MiniBatchResult:
+    """The mini-batch part: every size in ``mb_sizes`` from every initial draw, one shuffling rng each."""
+    B, S, E = len(config.mb_sizes), len(inits), len(config.eval_batch_sizes)
+    train_acc, dev_acc, dev_batch, test_acc = (np.full((B, S), np.nan) for _ in range(4))
+    diverged = np.zeros((B, S), dtype=bool)
+    eval_acc, eval_agree, spread = np.full((E, S), np.nan), np.full((E, S), np.nan), np.full(S, np.nan)
+    steps, epochs = np.zeros(B, dtype=int), np.zeros(B, dtype=int)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for s, (params0, seed_rng) in enumerate(zip(inits, rngs, strict=True)):
+            for b, (size, run_rng) in enumerate(zip(config.mb_sizes, seed_rng.spawn(B), strict=True)):
+                r, steps[b], epochs[b] = _minibatch_one(data, dev, config, params0, size, run_rng)
+                if r is None:
+                    diverged[b, s] = True
+                    continue
+                train_acc[b, s] = accuracy(data.X_train, data.Y_train, r.params, running=r.running)
+                dev_acc[b, s] = accuracy(dev.X_train, dev.Y_train, r.params, running=r.running)
+                test_acc[b, s] = accuracy(data.X_test, data.Y_test, r.params, running=r.running)
+                whole = forward(dev.X_train, r.params, training=True)[0] > 0.5
+                dev_batch[b, s] = np.mean(whole == dev.Y_train)
+                if size == config.mb_headline:
+                    eval_acc[:, s], eval_agree[:, s], spread[s] = _eval_modes(dev, r, config.eval_batch_sizes)
+    return MiniBatchResult(steps, epochs, train_acc, dev_acc, dev_batch, test_acc, diverged, eval_acc,
+                           eval_agree, spread, float(np.mean(dev.Y_train)))
+
+
 def run(config: Config, *, rng: np.random.Generator) -> Result:
     """Sweep the learning rates with and without batch norm, then track the pre-activations."""
     data = datasets.moons(n_test=config.n_test)  # the course's 300 points; test drawn like them
@@ -203,5 +306,7 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
              "bn": np.array([s["relu_input"] for s in snaps["bn"][:n]])}
     band_epochs = np.arange(n) * config.track_every
     epochs = np.arange(0, config.num_epochs, config.record_every)
+    # spawned after the dev set, so the full-batch part above is unchanged by this one
+    minibatch = run_minibatch(data, dev, config, inits, rng.spawn(config.n_seeds))
     return Result(config, epochs, costs, final, train_acc, dev_acc, test_acc, diverged, growth,
-                  band_epochs, bands, int(data.X_train.shape[1]), int(dev.X_train.shape[1]))
+                  band_epochs, bands, int(data.X_train.shape[1]), int(dev.X_train.shape[1]), "dev", minibatch)

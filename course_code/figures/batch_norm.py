@@ -102,7 +102,7 @@ def tables(result) -> dict[str, str]:
     return {"accuracy": _rate_table(result, result.dev_accuracy),
             "test": test_table,
             "cost": _rate_table(result, result.final_cost),
-            "tolerance": tolerance}
+            "tolerance": tolerance, **mb_tables(result)}
 
 
 def _band_change(band: np.ndarray) -> np.ndarray:
@@ -187,6 +187,7 @@ def metrics(result) -> dict:
                                             for g, f in zip(result.weight_growth[i], finite, strict=True)]
     out["bn_raw"] = {"band_width_change_max": float(np.max(change["bn_raw"]))}
     out["claims"] = _claims(result)
+    out["minibatch"] = mb_metrics(result)
     return out
 
 
@@ -301,4 +302,191 @@ def report(result: Result) -> Report:
                                      "Percentile bands of hidden-layer pre-activations against epoch: "
                                      "without batch norm, before and after normalizing"),
     }
+    figures["modes"] = FigureSpec(draw_modes(result), (6.4, 3.6),
+                                  "Dev accuracy when the dev points are normalized with the statistics "
+                                  "of the batch they are predicted in, against that batch's size, with the "
+                                  "inference-mode accuracy as a line")
+    figures["batch_sizes"] = FigureSpec(draw_batch_sizes(result), (6.4, 3.6),
+                                        "Training and dev accuracy against the training mini-batch size, "
+                                        "one dot per seed")
     return Report(figures, tables(result), metrics(result), thumbnail="rates")
+
+
+# ---------------------------------------------------------------------- the mini-batch part
+MODE_COLORS = {"train": "C1", "dev": "C0", "inference": "C2"}
+
+
+def _size_label(size: int, n: int, whole: str) -> str:
+    return f"{n} ({whole})" if size >= n else f"{size}"
+
+
+def _mean_range(values: np.ndarray) -> str:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return "all diverged"
+    text = seed_summary(finite) if finite.size > 1 else f"{finite[0]:.3f}"
+    return text + (f", {values.size - finite.size} diverged" if finite.size < values.size else "")
+
+
+def mb_chosen_index(result) -> int:
+    """The training batch size with the highest mean DEV accuracy, inference mode (diverged counts 0)."""
+    mb = result.minibatch
+    return int(np.argmax(np.where(mb.diverged, 0.0, np.nan_to_num(mb.dev_accuracy)).mean(axis=1)))
+
+
+def _mb_parts(result):
+    """Shared numbers of the mini-batch part's tables, metrics and claims."""
+    c, mb = result.config, result.minibatch
+    h = list(c.mb_sizes).index(c.mb_headline)
+    one = list(c.eval_batch_sizes).index(1)
+    with np.errstate(invalid="ignore"):
+        mean = {k: np.nanmean(getattr(mb, k), axis=-1) if np.isfinite(getattr(mb, k)).any() else
+                np.full(getattr(mb, k).shape[:-1], np.nan)
+                for k in ("train_accuracy", "dev_accuracy", "dev_accuracy_batch", "test_accuracy",
+                          "eval_accuracy", "eval_agreement")}
+    return c, mb, h, one, mean
+
+
+def mb_tables(result) -> dict[str, str]:
+    c, mb, h, _, _ = _mb_parts(result)
+    n_train, n_dev = result.n_train, result.n_dev
+    rows = [["inference mode: running averages", _mean_range(mb.dev_accuracy[h]), "1.000 (by definition)"]]
+    for e, k in enumerate(c.eval_batch_sizes):
+        what = ("training mode: one point at a time" if k == 1 else
+                "training mode: the whole dev set as one batch" if k >= n_dev else
+                f"training mode: batches of {k}")
+        rows.append([what, _mean_range(mb.eval_accuracy[e]), _mean_range(mb.eval_agreement[e])])
+    modes = markdown_table(["how the dev set is predicted", f"dev accuracy, {c.n_seeds} seeds: mean (range)",
+                            "same prediction as inference mode"], rows, align="lcc")
+    rows = [[_size_label(size, n_train, "full batch"), int(mb.steps[b]), int(mb.epochs[b]),
+             _mean_range(mb.train_accuracy[b]), _mean_range(mb.dev_accuracy[b]),
+             _mean_range(mb.dev_accuracy_batch[b])] for b, size in enumerate(c.mb_sizes)]
+    sizes = markdown_table(["training batch size", "updates", "epochs", "training accuracy",
+                            "dev accuracy", "dev accuracy, training mode (whole dev set)"], rows,
+                           align="rrrccc")
+    b = mb_chosen_index(result)
+    test = markdown_table(
+        ["batch size chosen on dev", "dev accuracy", f"test, scored once ({c.n_seeds} seeds)"],
+        [[_size_label(c.mb_sizes[b], n_train, "full batch"), _mean_range(mb.dev_accuracy[b]),
+          _mean_range(mb.test_accuracy[b])]], align="ccc")
+    return {"mb_modes": modes, "mb_sizes": sizes, "mb_test": test}
+
+
+def mb_metrics(result) -> dict:
+    c, mb, h, one, mean = _mb_parts(result)
+    full = [b for b, size in enumerate(c.mb_sizes) if size >= result.n_train]
+    b = mb_chosen_index(result)
+    gap = np.abs(mb.dev_accuracy - mb.dev_accuracy_batch)
+    drop = mb.dev_accuracy[h] - mb.eval_accuracy[one]
+    ok = ~mb.diverged
+    share = mb.dev_positive_share
+    agree = mean["eval_agreement"]
+    order = np.argsort(c.eval_batch_sizes)
+    out = {
+        "sizes": list(c.mb_sizes), "headline": c.mb_headline, "rate": c.mb_rate, "updates": c.mb_steps,
+        "steps": mb.steps.tolist(), "epochs": mb.epochs.tolist(), "eval_sizes": list(c.eval_batch_sizes),
+        "train_mean": mean["train_accuracy"].tolist(), "dev_mean": mean["dev_accuracy"].tolist(),
+        "dev_batch_mean": mean["dev_accuracy_batch"].tolist(),
+        "gap_mean": (mean["train_accuracy"] - mean["dev_accuracy"]).tolist(),
+        "eval_accuracy_mean": mean["eval_accuracy"].tolist(), "eval_agreement_mean": agree.tolist(),
+        "headline_dev_mean": float(mean["dev_accuracy"][h]),
+        "headline_dev_batch_mean": float(mean["dev_accuracy_batch"][h]),
+        "single_accuracy_mean": float(mean["eval_accuracy"][one]),
+        "single_spread_max": (float(np.nanmax(mb.single_spread)) if np.isfinite(mb.single_spread).any()
+                              else 0.0),
+        "single_drop_min": float(np.nanmin(drop)) if np.isfinite(drop).any() else 0.0,
+        "dev_positive_share": share,
+        "max_mode_gap": float(np.nanmax(gap)) if np.isfinite(gap).any() else 0.0,
+        "diverged_runs": int(mb.diverged.sum()),
+        "chosen_size": int(c.mb_sizes[b]), "chosen_dev_mean": float(mean["dev_accuracy"][b]),
+        "chosen_test_mean": float(mean["test_accuracy"][b]),
+        "chosen_beats_full_seeds": int(np.sum(mb.dev_accuracy[b] > mb.dev_accuracy[full[0]])) if full else 0,
+    }
+    single = mb.eval_accuracy[one][ok[h]]
+    smallest = int(np.argmin(c.mb_sizes))
+    out["smallest"] = {"size": int(c.mb_sizes[smallest]), "epochs": int(mb.epochs[smallest]),
+                       "train_mean": float(mean["train_accuracy"][smallest]),
+                       "dev_mean": float(mean["dev_accuracy"][smallest])}
+    if full:
+        f = full[0]
+        out["full"] = {"epochs": int(mb.epochs[f]), "train_mean": float(mean["train_accuracy"][f]),
+                       "dev_mean": float(mean["dev_accuracy"][f])}
+    out["claims"] = {
+        "mb_selection_on_dev": result.selection_set == "dev",
+        "mb_none_diverged": not mb.diverged.any(),
+        # a batch of one: every dev point gets the same output, so the accuracy is a class share
+        "single_same_output": bool(ok[h].any()) and bool(np.all(mb.single_spread[ok[h]] <= 1e-12)),
+        "single_is_class_share": bool(single.size) and bool(np.all(
+            np.isclose(single, share) | np.isclose(single, 1 - share))),
+        "single_below_inference_every_seed": bool(ok[h].any()) and bool(np.all(drop[ok[h]] > 0)),
+        # larger prediction batches agree more and more with inference mode
+        "agreement_rises_with_eval_batch": bool(np.all(np.diff(agree[order]) > 0)),
+        # the whole dev set as one batch is close to inference mode: far closer than a batch of one
+        "whole_dev_close_to_inference": bool(np.isfinite(gap).any()) and bool(
+            np.nanmax(gap) < np.nanmin(drop)),
+        "full_batch_highest_train": bool(full) and int(np.nanargmax(mean["train_accuracy"])) == full[0],
+        "full_batch_largest_gap": bool(full) and int(np.nanargmax(
+            mean["train_accuracy"] - mean["dev_accuracy"])) == full[0],
+        "some_minibatch_beats_full_dev": bool(full) and bool(np.any(np.delete(
+            mean["dev_accuracy"], full) > mean["dev_accuracy"][full[0]])),
+        "smallest_batch_lowest_train_and_dev": int(np.nanargmin(mean["train_accuracy"])) == smallest
+        and int(np.nanargmin(mean["dev_accuracy"])) == smallest,
+        "chosen_not_every_seed": bool(full) and 0 < out["chosen_beats_full_seeds"] < c.n_seeds,
+        "chosen_is_minibatch": c.mb_sizes[b] < result.n_train,
+    }
+    return out
+
+
+def _size_axis(ax, sizes, n, whole):
+    from matplotlib.ticker import NullLocator
+
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [_size_label(s, n, whole) for s in sizes])
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+def draw_modes(result):
+    def draw(fig):
+        c, mb, h, _, mean = _mb_parts(result)
+        ax = fig.subplots()
+        sizes = np.minimum(np.asarray(c.eval_batch_sizes), result.n_dev)
+        order = np.argsort(sizes)
+        col = MODE_COLORS["dev"]
+        ax.axhline(mean["dev_accuracy"][h], color=MODE_COLORS["inference"], lw=1.6, ls="--",
+                   label="inference mode (running averages), mean")
+        ax.axhline(max(mb.dev_positive_share, 1 - mb.dev_positive_share), color="0.5", lw=0.9, ls=":",
+                   label="always the same answer")
+        for s in range(c.n_seeds):
+            ax.scatter(sizes, mb.eval_accuracy[:, s], s=14, color=col, alpha=0.6, linewidths=0, zorder=3)
+        ax.plot(sizes[order], mean["eval_accuracy"][order], color=col, marker="o", ms=4, zorder=4,
+                label=f"training mode (batch statistics), {c.n_seeds} seeds and mean")
+        _size_axis(ax, sizes[order], result.n_dev, "all")
+        ax.set_ylim(0.4, 1.02)
+        ax.set_xlabel("number of dev points predicted together")
+        ax.set_ylabel("dev accuracy")
+        ax.set_title(f"Predicting with batch statistics, network trained with batches of {c.mb_headline}",
+                     fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
+    return draw
+
+
+def draw_batch_sizes(result):
+    def draw(fig):
+        c, mb, _, _, mean = _mb_parts(result)
+        ax = fig.subplots()
+        sizes = np.minimum(np.asarray(c.mb_sizes), result.n_train)
+        order = np.argsort(sizes)
+        for key, label in (("train_accuracy", "training set"), ("dev_accuracy", "dev set")):
+            col = MODE_COLORS["train" if key == "train_accuracy" else "dev"]
+            values = getattr(mb, key)
+            shifted = sizes * (0.95 if key == "train_accuracy" else 1.05)  # side by side
+            for s in range(c.n_seeds):
+                ax.scatter(shifted, values[:, s], s=14, color=col, alpha=0.6, linewidths=0, zorder=3)
+            ax.plot(sizes[order], mean[key][order], color=col, marker="o", ms=4, zorder=4,
+                    label=f"{label}: {c.n_seeds} seeds and mean")
+        _size_axis(ax, sizes[order], result.n_train, "full")
+        ax.set_xlabel(f"training batch size ({c.mb_steps} updates each, rate {c.mb_rate:g})")
+        ax.set_ylabel("accuracy, inference mode")
+        ax.set_title("Accuracy against the mini-batch size", fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
+    return draw

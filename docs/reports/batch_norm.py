@@ -76,7 +76,8 @@ print(f"statistics as constants:   relative difference {wrong:.2e}")
 # %% [markdown]
 # ## Run the experiment, shortened
 #
-# Three learning rates and two initial draws instead of six and five.
+# Three learning rates and two initial draws instead of six and five, and fewer batch sizes
+# in the mini-batch part.
 
 # %%
 import dataclasses
@@ -88,7 +89,7 @@ from course_code import experiments, figures
 
 bn = experiments.get("batch_norm")
 bn_figures = figures.get("batch_norm")
-config = dataclasses.replace(bn.Config(), learning_rates=(0.3, 1.0, 3.0), n_seeds=2)
+config = dataclasses.replace(bn.Config(), learning_rates=(0.3, 1.0, 3.0), n_seeds=2, mb_sizes=(32, 64, 300))
 print(config)
 result = bn.run(config, rng=np.random.default_rng(bn.SEED))
 print(f"{result.diverged.size} training runs")
@@ -134,35 +135,62 @@ else:
     print("metrics.json not found (not inside the repository): nothing to compare")
 
 # %% [markdown]
-# ## Training mode against inference mode
+# ## Mini-batches: training mode against inference mode
 #
-# Train one batch-normalized network, then predict the same test points twice: with the
-# running statistics (what `predict` does) and with the statistics of the batch being
-# predicted. With the running statistics a point's prediction does not depend on which
-# other points are predicted with it.
+# The run above also trained the batch-normalized network with mini-batches. Its dev points
+# are predicted in inference mode (running averages) and in training mode, in batches of
+# growing size; a batch of one gives every point the same output.
+
+# %%
+mb = result.minibatch
+spec = report.figures["modes"]
+fig = plt.figure(figsize=spec.size, layout="constrained")
+spec.draw(fig)
+plt.show()
+display(Markdown(report.tables["mb_modes"]))
+
+# %% [markdown]
+# Why a batch of one fails: train one network with batches of the headline size, then
+# predict five test points one at a time with their own statistics. Every output is the
+# same number, because each normalized unit sees $z - \mu = 0$.
 
 # %%
 from course_code import datasets
-from course_code.batchnorm_network import accuracy, train
+from course_code.batchnorm_network import batch_statistics_output, predict, train
 from course_code.optimizers import gd
 from course_code.schedules import constant
 
-data = datasets.moons(n_test=300)
-r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(), schedule=constant(1.0),
-          num_epochs=120, batch_norm=True, rng=np.random.default_rng(0))
-test_accuracy = accuracy(data.X_test, data.Y_test, r.params, running=r.running)
-print(f"test accuracy, running statistics: {test_accuracy:.3f}")
-for size in (300, 10, 2):
-    AL, _ = forward(data.X_test[:, :size], r.params, training=True)  # this batch's own statistics
-    agree = np.mean((AL > 0.5) == (forward(data.X_test[:, :size], r.params, training=False,
-                                           running=r.running)[0] > 0.5))
-    print(f"batch of {size:3d} test points: batch statistics agree with running ones on {agree:.0%}")
+data = datasets.moons(n_test=config.n_test)
+init = initialize_parameters(list(config.layer_dims), "he", rng=np.random.default_rng(0))
+r = train(data.X_train, data.Y_train, list(config.layer_dims), optimizer=gd(),
+          schedule=constant(config.mb_rate), num_epochs=20, batch_norm=True,
+          mini_batch_size=config.mb_headline, init=init, rng=np.random.default_rng(1))
+points = data.X_test[:, :5]
+print("alone, batch statistics:", np.round(batch_statistics_output(points, r.params, 1), 4))
+print("together, batch stats:  ", np.round(batch_statistics_output(points, r.params, 5), 4))
+print("inference mode:         ", predict(points, r.params, running=r.running))
+
+# %% [markdown]
+# ## The noise of small batches
+#
+# Training and dev accuracy against the training batch size (the same number of updates for
+# every size), and the test set scored once at the size the dev set chose:
+
+# %%
+spec = report.figures["batch_sizes"]
+fig = plt.figure(figsize=spec.size, layout="constrained")
+spec.draw(fig)
+plt.show()
+display(Markdown(report.tables["mb_sizes"]))
+display(Markdown(report.tables["mb_test"]))
 
 # %% [markdown]
 # ## Try it
 #
-# - Use mini-batches: `train(..., mini_batch_size=32, batch_norm=True)`. The batch
-#   statistics become noisy (the lecture's "slight regularization effect").
+# - Give every batch size the same number of epochs instead of the same number of updates
+#   (`num_epochs` in `train`): does the full batch still fit the training set best?
+# - Predict the dev set in batches that hold a single class only: what happens to the
+#   training-mode accuracy?
 # - Normalize only some layers: `batch_norm=(False, True, True, True, True)`.
 # - Replace `gd()` by `adam()` and sweep the learning rate again: does batch norm still
 #   widen the range that trains?
