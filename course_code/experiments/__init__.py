@@ -27,6 +27,7 @@ NAMES = (
     "normalizing_inputs",
     "vanishing_gradients",
     "regularization",
+    "data_augmentation",
     "early_stopping",
     "gradient_checking",
     "averages",
