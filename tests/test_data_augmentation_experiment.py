@@ -81,7 +81,8 @@ def test_report_has_its_claims_tables_and_figures(tiny):
     claims = rep.metrics["claims"]
     for name in ("plain_memorizes", "dev_gain_within_seed_spread_every_size", "moved_better_every_network",
                  "plain_loses_more_on_moved_every_size", "plain_moved_improves_with_size",
-                 "plain_full_moved_below_augmented_smallest", "test_gap_within_seed_spread"):
+                 "plain_full_moved_below_augmented_smallest", "test_gap_within_seed_spread",
+                 "digits_centred_within_the_shift"):
         assert isinstance(claims[name], bool), name
     assert set(rep.tables) == {"by_size", "final"}
     assert set(rep.figures) == {"examples", "curves"} and rep.thumbnail == "curves"
@@ -100,7 +101,15 @@ def test_gains_are_paired_differences():
 def _fake():
     z = np.zeros((1, 2, 2))
     return exp.Result(exp.TINY, z, z, z, np.zeros((2, 2)), np.ones((1, 2), dtype=int), 80, np.zeros(64), 0,
-                      963, 120)
+                      963, 120, np.zeros(2))
+
+
+def test_ink_centre_spread_of_known_images():
+    a, b = np.zeros((8, 8)), np.zeros((8, 8))
+    a[2, 3] = 1.0                       # centre (2, 3)
+    b[4, 3] = b[4, 5] = 1.0             # centre (4, 4)
+    X = np.stack([a.ravel(), b.ravel()], axis=1)
+    np.testing.assert_allclose(exp.ink_centre_std(X), [1.0, 0.5])
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -97,6 +97,7 @@ class Result:
     example_label: int
     n_train: int                      # training images before the dev cut
     n_test: int
+    ink_centre_std: np.ndarray        # (2,): std over the fit images of the ink's centre row, column
 
 
 def split(config: Config):
@@ -146,4 +147,17 @@ def run(config: Config, *, rng: np.random.Generator) -> Result:
                     test_acc[a, s] = accuracy(data.X_test, data.Y_test, params, output="softmax")
     return Result(config, dev_acc, shifted_acc, train_acc, test_acc, epochs, int(shifted_dev[0].shape[1]),
                   X_fit[:, 0].copy(), int(np.argmax(Y_fit[:, 0])), int(data.X_train.shape[1]),
-                  int(data.X_test.shape[1]))
+                  int(data.X_test.shape[1]), ink_centre_std(X_fit))
+
+
+def ink_centre_std(X: np.ndarray) -> np.ndarray:
+    """How much the centre of the ink moves between images: std of its (row, column), shape (2,).
+
+    ``X`` is (64, m), one 8x8 image per column; an image's centre is the mean pixel position
+    weighted by the pixel values.
+    """
+    imgs = X.reshape(8, 8, -1)
+    ink = imgs.sum(axis=(0, 1))
+    rows = np.einsum("rcm,r->m", imgs, np.arange(8)) / ink
+    cols = np.einsum("rcm,c->m", imgs, np.arange(8)) / ink
+    return np.array([rows.std(), cols.std()])

@@ -111,6 +111,7 @@ def _claims(result: Result) -> dict[str, bool]:
         "plain_loses_more_on_moved_every_size": bool(np.all(drop[:, 0] > drop[:, 1])),
         "plain_moved_improves_with_size": bool(shifted[-1, 0].mean() > shifted[0, 0].mean()),
         "plain_full_moved_below_augmented_smallest": bool(shifted[-1, 0].max() < shifted[0, 1].min()),
+        "digits_centred_within_the_shift": bool(np.all(result.ink_centre_std < result.config.shift)),
         "test_gap_within_seed_spread": bool(abs(test[1].mean() - test[0].mean())
                                             <= max(np.ptp(test[0]), np.ptp(test[1]))),
     }
@@ -125,6 +126,8 @@ def _metrics(result: Result) -> dict:
         "copies_per_image": 1 + len(cfg.shifts) + len(cfg.angles), "n_sizes": len(cfg.sizes),
         "learning_rate": cfg.learning_rate, "num_steps": cfg.num_steps, "minibatch_size": cfg.minibatch_size,
         "epochs_smallest_plain": int(result.epochs[0, 0]), "epochs_full_augmented": int(result.epochs[-1, 1]),
+        "shift": cfg.shift, "ink_centre_std_row": float(result.ink_centre_std[0]),
+        "ink_centre_std_col": float(result.ink_centre_std[1]),
     }
     for key, i in (("smallest", 0), ("full", len(cfg.sizes) - 1)):
         m[key] = {"size": int(cfg.sizes[i]), "plain": float(dev[i, 0].mean()),
