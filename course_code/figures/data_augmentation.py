@@ -129,6 +129,7 @@ def _metrics(result: Result) -> dict:
         "shift": cfg.shift, "ink_centre_std_row": float(result.ink_centre_std[0]),
         "ink_centre_std_col": float(result.ink_centre_std[1]),
     }
+    m.update({f"size_{i + 1}": int(n) for i, n in enumerate(cfg.sizes)})
     for key, i in (("smallest", 0), ("full", len(cfg.sizes) - 1)):
         m[key] = {"size": int(cfg.sizes[i]), "plain": float(dev[i, 0].mean()),
                   "augmented": float(dev[i, 1].mean()),
