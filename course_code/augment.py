@@ -113,13 +113,17 @@ def rotate_images(X, degrees: float, *, shape: tuple[int, int] = (8, 8)) -> np.n
     # --8<-- [start:rotate]
     t = np.deg2rad(float(degrees))
     cy, cx = (h - 1) / 2, (w - 1) / 2
-    y, x = np.mgrid[0:h, 0:w] - np.array([cy, cx])[:, None, None]  # offsets from the centre
-    ys = x * np.sin(t) + y * np.cos(t) + cy  # where each output pixel comes from
+    r, c = np.mgrid[0:h, 0:w]
+    y, x = r - cy, c - cx                    # offsets from the centre
+    ys = x * np.sin(t) + y * np.cos(t) + cy  # where each pixel comes from
     xs = x * np.cos(t) - y * np.sin(t) + cx
     r0, c0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
-    fy, fx = (ys - r0)[..., None], (xs - c0)[..., None]  # 0..1 towards the next row / column
-    out = ((1 - fy) * (1 - fx) * _pixels(imgs, r0, c0) + (1 - fy) * fx * _pixels(imgs, r0, c0 + 1)
-           + fy * (1 - fx) * _pixels(imgs, r0 + 1, c0) + fy * fx * _pixels(imgs, r0 + 1, c0 + 1))
+    r1, c1 = r0 + 1, c0 + 1
+    fy = (ys - r0)[..., None]                # 0..1 towards the next row
+    fx = (xs - c0)[..., None]                # 0..1 towards the next column
+    top = (1 - fx) * _pixels(imgs, r0, c0) + fx * _pixels(imgs, r0, c1)
+    bottom = (1 - fx) * _pixels(imgs, r1, c0) + fx * _pixels(imgs, r1, c1)
+    out = (1 - fy) * top + fy * bottom
     return out.reshape(h * w, -1)
     # --8<-- [end:rotate]
 

@@ -82,10 +82,11 @@ def test_report_has_its_claims_tables_and_figures(tiny):
     for name in ("plain_memorizes", "dev_gain_within_seed_spread_every_size", "moved_better_every_network",
                  "plain_loses_more_on_moved_every_size", "plain_moved_improves_with_size",
                  "plain_full_moved_below_augmented_smallest", "test_gap_within_seed_spread",
-                 "digits_centred_within_the_shift"):
+                 "digits_centred_within_the_shift", "more_images_raise_dev_both_arms",
+                 "augmented_fits_own_less_at_full"):
         assert isinstance(claims[name], bool), name
-    assert set(rep.tables) == {"by_size", "final"}
-    assert set(rep.figures) == {"examples", "curves"} and rep.thumbnail == "curves"
+    assert set(rep.tables) == {"by_size", "moved", "final"}
+    assert set(rep.figures) == {"examples", "dev_curves", "moved_curves"} and rep.thumbnail == "moved_curves"
     m = rep.metrics
     assert m["smallest"]["size"] == exp.TINY.sizes[0] and m["full"]["size"] == exp.TINY.sizes[-1]
     assert m["smallest"]["gain"] == pytest.approx(m["smallest"]["augmented"] - m["smallest"]["plain"])

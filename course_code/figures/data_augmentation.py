@@ -56,23 +56,22 @@ def _band(ax, sizes, acc, color, label, marker):
     ax.plot(sizes, acc.mean(axis=1), marker=marker, color=color, label=label)
 
 
-def _draw_curves(result: Result):
+def _draw_curves(result: Result, moved: bool):
     def draw(fig):
         cfg = result.config
         sizes = np.array(cfg.sizes)
-        left, right = fig.subplots(1, 2)
-        for ax, acc, title in ((left, result.dev_accuracy, "Dev images"),
-                               (right, result.shifted_dev_accuracy, "Dev images moved by one pixel")):
-            for a, (arm, color, marker) in enumerate(zip(ARMS, ("C0", "C1"), ("o", "s"), strict=True)):
-                _band(ax, sizes, acc[:, a], color, LABELS[arm], marker)
-            ax.set_xscale("log")
-            ax.set_xticks(sizes, [str(n) for n in sizes])
-            ax.minorticks_off()
-            ax.set_xlabel("training images (before augmentation)")
-            ax.set_title(title)
-        left.set_ylabel("accuracy")
-        left.legend(loc="lower right")
-        fig.suptitle(f"Mean and range over {cfg.n_seeds} seeds", fontsize=10)
+        acc = result.shifted_dev_accuracy if moved else result.dev_accuracy
+        ax = fig.subplots()
+        for a, (arm, color, marker) in enumerate(zip(ARMS, ("C0", "C1"), ("o", "s"), strict=True)):
+            _band(ax, sizes, acc[:, a], color, LABELS[arm], marker)
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("training images (before augmentation)")
+        ax.set_ylabel("moved dev accuracy" if moved else "dev accuracy")
+        ax.legend(loc="center right" if moved else "lower right")
+        where = "Moved dev images" if moved else "Dev images"
+        ax.set_title(f"{where}: mean and range over {cfg.n_seeds} seeds")
     return draw
 
 
@@ -80,14 +79,15 @@ def _tables(result: Result) -> dict[str, str]:
     cfg, dev, shifted, g = result.config, result.dev_accuracy, result.shifted_dev_accuracy, gains(result)
     k = 1 + len(cfg.shifts) + len(cfg.angles)
     rows = [[n, n * k, seed_summary(dev[i, 0]), seed_summary(dev[i, 1]), f"{g[i].mean():+.3f}",
-             f"{int((g[i] > 0).sum())} / {int((g[i] < 0).sum())}",
-             seed_summary(shifted[i, 0]), seed_summary(shifted[i, 1])] for i, n in enumerate(cfg.sizes)]
-    by_size = markdown_table(
-        ["training images", "with copies", "dev, plain", "dev, augmented", "gain, mean",
-         "seeds better / worse", "moved dev, plain", "moved dev, augmented"], rows, align="rrccrccc")
-    by_size += (f"\nAccuracies: mean (range) over {cfg.n_seeds} seeds. Dev: the {cfg.n_dev} dev images; "
-                f"moved dev: their {result.n_shifted_dev} copies moved one pixel right, left, down or up. "
-                "The gain is augmented minus plain on the dev images.\n")
+             f"{int((g[i] > 0).sum())} / {int((g[i] < 0).sum())}"] for i, n in enumerate(cfg.sizes)]
+    by_size = markdown_table(["training images", "with copies", "dev, plain", "dev, augmented", "gain, mean",
+                              "seeds better / worse"], rows, align="rrccrc")
+    by_size += (f"\nDev accuracy, mean (range) over {cfg.n_seeds} seeds, on the {cfg.n_dev} dev images. "
+                "The gain is augmented minus plain, seed by seed.\n")
+    rows = [[n, seed_summary(shifted[i, 0]), seed_summary(shifted[i, 1])] for i, n in enumerate(cfg.sizes)]
+    moved = markdown_table(["training images", "moved dev, plain", "moved dev, augmented"], rows, align="rcc")
+    moved += (f"\nAccuracy, mean (range) over {cfg.n_seeds} seeds, on the {result.n_shifted_dev} copies of "
+              "the dev images moved one pixel right, left, down or up.\n")
     last = len(cfg.sizes) - 1
     final = markdown_table(
         [f"trained on all {cfg.sizes[last]} images", "training images (own, unmoved)", "dev",
@@ -95,7 +95,7 @@ def _tables(result: Result) -> dict[str, str]:
         [[LABELS[arm], seed_summary(result.train_accuracy[last, a]), seed_summary(dev[last, a]),
           seed_summary(result.test_accuracy[a])] for a, arm in enumerate(ARMS)], align="lccc")
     final += f"\nMean (range) over the same {cfg.n_seeds} seeds.\n"
-    return {"by_size": by_size, "final": final}
+    return {"by_size": by_size, "moved": moved, "final": final}
 
 
 def _claims(result: Result) -> dict[str, bool]:
@@ -106,6 +106,9 @@ def _claims(result: Result) -> dict[str, bool]:
     test = result.test_accuracy
     return {
         "plain_memorizes": bool(np.all(result.train_accuracy[:, 0] == 1.0)),
+        "more_images_raise_dev_both_arms": bool(np.all(np.diff(dev.mean(axis=2), axis=0) > 0)),
+        "augmented_fits_own_less_at_full": bool(result.train_accuracy[-1, 1].mean()
+                                                < result.train_accuracy[-1, 0].mean()),
         "dev_gain_within_seed_spread_every_size": bool(np.all(np.abs(g.mean(axis=1)) < spread)),
         "moved_better_every_network": bool(np.all(shifted[:, 1] > shifted[:, 0])),
         "plain_loses_more_on_moved_every_size": bool(np.all(drop[:, 0] > drop[:, 1])),
@@ -149,8 +152,10 @@ def report(result: Result) -> Report:
     figures = {
         "examples": FigureSpec(_draw_examples(result), (max(4.0, 1.1 * shown), 1.9),
                                "A handwritten digit and its copies moved by one pixel in each direction"),
-        "curves": FigureSpec(_draw_curves(result), (8.0, 3.6),
-                             "Dev accuracy against the number of training images, plain and augmented, "
-                             "on the dev images and on the dev images moved by one pixel"),
+        "dev_curves": FigureSpec(_draw_curves(result, moved=False), (6.4, 3.6),
+                                 "Dev accuracy against the number of training images, plain and augmented"),
+        "moved_curves": FigureSpec(_draw_curves(result, moved=True), (6.4, 3.6),
+                                   "Accuracy on the dev images moved by one pixel against the number of "
+                                   "training images, plain and augmented"),
     }
-    return Report(figures, _tables(result), _metrics(result), thumbnail="curves")
+    return Report(figures, _tables(result), _metrics(result), thumbnail="moved_curves")

@@ -84,8 +84,10 @@ def show(name):
 
 
 show("examples")
-show("curves")
+show("dev_curves")
 display(Markdown(report.tables["by_size"]))
+show("moved_curves")
+display(Markdown(report.tables["moved"]))
 display(Markdown(report.tables["final"]))
 
 # %% [markdown]
