@@ -24,6 +24,7 @@ NAMES = (
     "data_splits",
     "bias_variance",
     "regularization",
+    "data_augmentation",
     "early_stopping",
     "normalizing_inputs",
     "vanishing_gradients",
