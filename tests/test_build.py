@@ -110,6 +110,14 @@ def test_a_math_edit_reruns_exactly_the_experiments_that_import_it(tmp_path):
     assert "optimization" in importers and "gradient_checking" not in importers
     (root / "figures" / "optimization.py").write_text("# a figure edit\n")
     assert {n: cache.code_hash(f"course_code.experiments.{n}", root=root) for n in names} == after
+    # registering a new topic (the registry imports no course_code module) retrains nothing
+    registry = root / "experiments" / "__init__.py"
+    registry.write_text(registry.read_text().replace('NAMES = (\n', 'NAMES = (\n    "new_topic",\n'))
+    assert "new_topic" in registry.read_text()
+    assert {n: cache.code_hash(f"course_code.experiments.{n}", root=root) for n in names} == after
+    # but a package file that imports the math is part of the key of what lies below it
+    registry.write_text(registry.read_text() + "\nfrom course_code import optimizers  # noqa\n")
+    assert all(cache.code_hash(f"course_code.experiments.{n}", root=root) != after[n] for n in names)
 
 
 @pytest.mark.parametrize("damage", ["truncated arrays", "edited json", "wrong shape", "missing file",

@@ -83,19 +83,24 @@ def code_files(*modules: str, root: Path = PACKAGE_DIR) -> list[Path]:
 
     ``root`` is the package folder (another copy of it in the tests).
     """
-    todo, seen, files = list(modules), set(), set()
+    todo, seen, files = [(m, False) for m in modules], set(), set()
     while todo:
-        name = todo.pop()
-        if name in seen:
+        name, as_parent = todo.pop()
+        if (name, as_parent) in seen or (name, False) in seen:
             continue
-        seen.add(name)
+        seen.add((name, as_parent))
         path = _module_file(name, root)
         if path is None:
             continue
-        files.add(path)
-        todo.extend(_imports(path, name))
+        imports = _imports(path, name)
+        # Importing a.b runs a/__init__.py too; but a package file that only lists names (the
+        # experiment registry) and imports no course_code module cannot change what a.b
+        # computes, so registering a topic does not invalidate every cached result.
+        if not as_parent or imports:
+            files.add(path)
+        todo.extend((m, False) for m in imports)
         if "." in name:
-            todo.append(name.rsplit(".", 1)[0])  # importing a.b runs a/__init__.py too
+            todo.append((name.rsplit(".", 1)[0], True))
     return sorted(files)
 
 
