@@ -108,6 +108,11 @@ def test_weight_metrics_and_claims_follow_the_arrays(tiny):
     assert m["weight_sq"]["l2_mean"] == pytest.approx(tiny.l2_weight_sq[rows, tiny.chosen].mean())
     between = np.all((tiny.init_weight_sq < stop_sq) & (stop_sq < tiny.weight_sq[:, -1]))
     assert m["claims"]["stop_weights_between_init_and_end_every_seed"] == bool(between)
+    l2_sq, end_sq = tiny.l2_weight_sq[rows, tiny.chosen], tiny.weight_sq[:, -1]
+    assert m["claims"]["l2_weights_below_end_every_seed"] == bool(np.all(l2_sq < end_sq))
+    # on a log scale: nearer the stop's mean than the end's (geometric midpoint of the two)
+    nearer = l2_sq.mean() ** 2 < stop_sq.mean() * end_sq.mean()
+    assert m["claims"]["l2_weights_mean_nearer_stop_than_end"] == bool(nearer)
     assert m["iterations_trained"]["l2"] == len(exp.TINY.lambdas) * exp.TINY.num_iterations
 
 

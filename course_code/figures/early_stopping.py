@@ -87,6 +87,7 @@ def _claims(result: Result) -> dict:
     stop_cost, end_cost = _at_stop(result, result.train_cost), result.train_cost[:, -1]
     rows = np.arange(len(result.chosen))
     stop_sq, l2_sq = _at_stop(result, result.weight_sq), result.l2_weight_sq[rows, result.chosen]
+    end_sq = result.weight_sq[:, -1]
     return {
         "dev_cost_rises_every_seed": bool(rising.all()),
         "stops_in_first_half_every_seed": bool(np.all(result.iterations[result.stop]
@@ -102,8 +103,10 @@ def _claims(result: Result) -> dict:
         "stop_dev_accuracy_above_end_mean": bool(_at_stop(result, result.dev_accuracy).mean()
                                                  > result.dev_accuracy[:, -1].mean()),
         "stop_weights_between_init_and_end_every_seed": bool(np.all((result.init_weight_sq < stop_sq)
-                                                                    & (stop_sq < result.weight_sq[:, -1]))),
-        "l2_weights_below_end_every_seed": bool(np.all(l2_sq < result.weight_sq[:, -1])),
+                                                                    & (stop_sq < end_sq))),
+        "l2_weights_below_end_every_seed": bool(np.all(l2_sq < end_sq)),
+        "l2_weights_mean_nearer_stop_than_end": bool(abs(np.log(l2_sq.mean() / stop_sq.mean()))
+                                                     < abs(np.log(end_sq.mean() / l2_sq.mean()))),
     }
 
 
