@@ -21,8 +21,8 @@ from test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
-TOPICS = ["initialization", "regularization", "early_stopping", "gradient_checking", "optimization",
-          "lr_decay", "tensorflow", "batch_norm", "hyperparameter_search"]
+TOPICS = ["initialization", "regularization", "gradient_checking", "optimization", "lr_decay",
+          "tensorflow", "batch_norm", "hyperparameter_search"]
 GRADED = ["initialization", "gradient_checking", "batch_norm", "hyperparameter_search"]
 
 # Each question's decoded secret (what the page must not show before an answer).
