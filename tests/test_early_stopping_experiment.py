@@ -81,3 +81,43 @@ def test_metrics_and_claims_follow_the_arrays(tiny):
 def test_bad_configs_are_refused_naming_the_value(change, message):
     with pytest.raises(ValueError, match=message):
         dataclasses.replace(exp.TINY, **change)
+
+
+def test_weight_sq_sums_the_squared_weights_and_leaves_the_biases_out():
+    params = {"W1": np.array([[1.0, -2.0], [0.5, 0.0]]), "b1": np.array([[100.0], [-7.0]]),
+              "W2": np.array([[3.0, 1.0]]), "b2": np.array([[9.0]])}
+    assert exp.weight_sq(params) == pytest.approx(1 + 4 + 0.25 + 9 + 1)
+
+
+def test_weights_are_recorded_at_every_check_and_for_every_lambda(tiny):
+    S, T, L = exp.TINY.n_seeds, len(tiny.iterations), len(exp.TINY.lambdas)
+    assert tiny.weight_sq.shape == (S, T) and tiny.l2_weight_sq.shape == (S, L)
+    assert tiny.init_weight_sq.shape == (S,)
+    # LeCun weights of a [2, 20, 3, 1] network: about 20 + 3 + 1 in expectation, never zero
+    assert np.all((tiny.init_weight_sq > 5) & (tiny.init_weight_sq < 80))
+    # a stronger penalty leaves smaller weights at the end of the same run
+    assert np.all(np.diff(tiny.l2_weight_sq, axis=1) < 0)
+
+
+def test_weight_metrics_and_claims_follow_the_arrays(tiny):
+    m = fig.metrics(tiny)
+    rows = np.arange(exp.TINY.n_seeds)
+    stop_sq = tiny.weight_sq[rows, tiny.stop]
+    assert m["weight_sq"]["stop_mean"] == pytest.approx(stop_sq.mean())
+    assert m["weight_sq"]["end_mean"] == pytest.approx(tiny.weight_sq[:, -1].mean())
+    assert m["weight_sq"]["l2_mean"] == pytest.approx(tiny.l2_weight_sq[rows, tiny.chosen].mean())
+    between = np.all((tiny.init_weight_sq < stop_sq) & (stop_sq < tiny.weight_sq[:, -1]))
+    assert m["claims"]["stop_weights_between_init_and_end_every_seed"] == bool(between)
+    l2_sq, end_sq = tiny.l2_weight_sq[rows, tiny.chosen], tiny.weight_sq[:, -1]
+    assert m["claims"]["l2_weights_below_end_every_seed"] == bool(np.all(l2_sq < end_sq))
+    # on a log scale: nearer the stop's mean than the end's (geometric midpoint of the two)
+    nearer = l2_sq.mean() ** 2 < stop_sq.mean() * end_sq.mean()
+    assert m["claims"]["l2_weights_mean_nearer_stop_than_end"] == bool(nearer)
+    assert m["iterations_trained"]["l2"] == len(exp.TINY.lambdas) * exp.TINY.num_iterations
+
+
+def test_the_seeds_table_shows_stops_as_whole_iterations(tiny):
+    table = fig.report(tiny).tables["seeds"]
+    last = table.strip().splitlines()[-1]
+    stops = tiny.iterations[tiny.stop]
+    assert f"({stops.min()}–{stops.max()})" in last

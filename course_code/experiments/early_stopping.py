@@ -5,8 +5,9 @@ full-batch gradient descent at learning rate 0.3) on fresh draws of the syntheti
 data. For every seed (its own training, dev and test sets and its own initial weights):
 
 - the unregularized network is trained for ``num_iterations`` while its cost and accuracy on
-  the training and the dev set are recorded every ``check_every`` iterations; **early
-  stopping** keeps the weights of the check with the lowest dev cost;
+  the training and the dev set, and its sum of squared weights, are recorded every
+  ``check_every`` iterations; **early stopping** keeps the weights of the check with the
+  lowest dev cost;
 - the same initial weights are trained with L2 at each of ``lambdas`` for the full run, and
   the lambda with the best dev accuracy is kept (ties: the smaller lambda);
 - the test set is scored once for each of the three final networks: no regularization at
@@ -82,12 +83,20 @@ class Result:
     l2_dev_accuracy: np.ndarray  # (S, L)
     chosen: np.ndarray           # (S,) index into lambdas chosen on dev
     test_accuracy: np.ndarray    # (S, 3): no regularization (end), early stopping, L2 (chosen); once each
+    init_weight_sq: np.ndarray   # (S,) sum of squared weights of the initial network
+    weight_sq: np.ndarray        # (S, T) ... of the unregularized network at each check
+    l2_weight_sq: np.ndarray     # (S, L) ... of the L2 networks at the end
 
 
 def cross_entropy(X, Y, params) -> float:
     """The unregularized cost of ``params`` on ``(X, Y)``."""
     AL, _ = forward(X, params)
     return compute_cost(AL, Y)
+
+
+def weight_sq(params: dict) -> float:
+    """Sum of the squared weights of every layer (the biases left out), what L2 penalizes."""
+    return float(sum(np.sum(v ** 2) for k, v in params.items() if k.startswith("W")))
 
 
 def _seed(config: Config, rng: np.random.Generator):
@@ -99,7 +108,9 @@ def _seed(config: Config, rng: np.random.Generator):
     X, Y, Xd, Yd = data.X_train, data.Y_train, dev.X_train, dev.Y_train
     lambdas = [0.0, *config.lambdas]
     params = [initialize_parameters(list(config.layer_dims), "lecun", rng=init_rng)] * len(lambdas)
+    init_sq = weight_sq(params[0])
     curves, kept, best = [], None, np.inf
+    # --8<-- [start:stop]
     for _ in range(config.num_iterations // config.check_every):
         # Full batch without dropout draws nothing from the generators.
         results = train_many(X, Y, list(config.layer_dims), optimizer=gd(),
@@ -107,24 +118,28 @@ def _seed(config: Config, rng: np.random.Generator):
                              inits=params, rngs=[np.random.default_rng(0) for _ in lambdas], lambd=lambdas,
                              record_every=config.check_every)
         params = [r.params for r in results]
-        p = params[0]
+        p = params[0]  # lambda = 0: the network early stopping watches
         curves.append((cross_entropy(X, Y, p), cross_entropy(Xd, Yd, p),
-                       accuracy(X, Y, p), accuracy(Xd, Yd, p)))
+                       accuracy(X, Y, p), accuracy(Xd, Yd, p), weight_sq(p)))
         if curves[-1][1] < best:  # strictly lower: the earliest of equal dev costs
             best, kept = curves[-1][1], p
+    # --8<-- [end:stop]
+    # --8<-- [start:choose]
     l2 = params[1:]
     l2_dev = np.array([accuracy(Xd, Yd, q) for q in l2])
-    chosen = int(np.flatnonzero(l2_dev == l2_dev.max())[0])
+    chosen = int(np.flatnonzero(l2_dev == l2_dev.max())[0])  # ties: the smaller lambda
     test = [accuracy(data.X_test, data.Y_test, q) for q in (params[0], kept, l2[chosen])]
+    # --8<-- [end:choose]
     return (np.array(curves).T, int(np.argmin(np.array(curves)[:, 1])),
-            [cross_entropy(X, Y, q) for q in l2], [accuracy(X, Y, q) for q in l2], l2_dev, chosen, test)
+            [cross_entropy(X, Y, q) for q in l2], [accuracy(X, Y, q) for q in l2], l2_dev, chosen, test,
+            init_sq, [weight_sq(q) for q in l2])
 
 
 def run(config: Config, *, rng: np.random.Generator) -> Result:
     """Train every seed (see the module's docstring); each seed draws its own data and weights."""
     out = [_seed(config, child) for child in rng.spawn(config.n_seeds)]
-    curves = np.stack([o[0] for o in out])  # (S, 4, T)
+    curves = np.stack([o[0] for o in out])  # (S, 5, T)
     iterations = config.check_every * np.arange(1, curves.shape[2] + 1)
     return Result(config, iterations, curves[:, 0], curves[:, 1], curves[:, 2], curves[:, 3],
-                  np.array([o[1] for o in out]), np.array([o[2] for o in out]), np.array([o[3] for o in out]),
-                  np.array([o[4] for o in out]), np.array([o[5] for o in out]), np.array([o[6] for o in out]))
+                  *(np.array([o[i] for o in out]) for i in range(1, 7)),
+                  np.array([o[7] for o in out]), curves[:, 4], np.array([o[8] for o in out]))
