@@ -116,12 +116,10 @@ def epochs_to_target(epochs: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:choose_rate]
 def choose_rate(epochs: np.ndarray, dev_accuracy: np.ndarray, num_epochs: int) -> int:
-    """Column (0 raised, 1 course) chosen on the DEV set over the seeds.
-
-    ``epochs`` (n_seeds, 2) from :func:`first_epoch_at_target` on the dev curves (0 = never,
-    counted as ``num_epochs + 1``); ``dev_accuracy`` (n_seeds, 2) final dev accuracies. The
-    rate reaching the target sooner on average wins; a tie goes to the higher mean accuracy.
-    """
+    """Column the dev set chooses (0 raised, 1 course): sooner to the target, then accuracy."""
+    # epochs: (n_seeds, 2) first epoch at the target on the dev curves, 0 = never (counted as
+    # num_epochs + 1); dev_accuracy: (n_seeds, 2) final dev accuracies; a tie in the mean
+    # epochs goes to the higher mean dev accuracy.
     cost = np.where(epochs > 0, epochs, num_epochs + 1).mean(axis=0)
     if cost[0] != cost[1]:
         return int(np.argmin(cost))
