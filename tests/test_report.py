@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from course_code.figures.report import DATA_DIGITS, FigureSpec, Report, encode_data
+from course_code.figures.report import DATA_DIGITS, Exact, FigureSpec, Report, encode_data
 
 SPEC = FigureSpec(lambda fig: None, (4, 3), "alt")
 
@@ -36,6 +36,16 @@ def test_encode_data_is_compact_sorted_and_rounded():
     assert encode_data(value) == text  # deterministic
     back = json.loads(text)
     assert back["b"][0][0] == pytest.approx(1 / 3, rel=10 ** -DATA_DIGITS)
+
+
+def test_exact_data_keeps_every_bit_and_the_rest_stays_rounded():
+    x = np.random.default_rng(0).normal(size=(2, 50)) / 7
+    text = encode_data({"points": Exact({"X": x, "n": np.int64(4)}), "shown": 1 / 3})
+    back = json.loads(text)
+    assert np.array_equal(np.array(back["points"]["X"]), x) and back["points"]["n"] == 4
+    assert back["shown"] == 0.333333
+    with pytest.raises(ValueError, match=r"points\[0\]\[1\]"):  # still no NaN, and says where
+        encode_data({"points": Exact([[0.0, float("nan")]])})
 
 
 @pytest.mark.parametrize("bad", [float("nan"), np.inf, -np.inf])

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..experiments.playground import LABELS, NAMES, Result
 from .plotting import plot_data
-from .report import FigureSpec, Report, markdown_table
+from .report import Exact, FigureSpec, Report, markdown_table
 
 MARGIN = 0.15  # of the data's range, added on each side of the decision-boundary canvas
 
@@ -23,13 +23,16 @@ def _extent(X: np.ndarray) -> list[float]:
 
 
 def export(result: Result) -> dict:
-    """``{name: {label, X, Y, Xdev, Ydev, extent}}``: rows of ``X`` (2 x m), labels as 0/1 integers."""
+    """``{name: {label, X, Y, Xdev, Ydev, extent}}``: rows of ``X`` (2 x m), labels as 0/1 integers.
+
+    The points are :class:`Exact`: the page trains on them, and a preset must train on the very
+    arrays its topic page trained on (rounded points would give another run)."""
     out = {}
     for name in NAMES:
         X, Y, Xd, Yd = result.sets[name]
         both = np.concatenate([X, Xd], axis=1)
-        out[name] = {"label": LABELS[name], "X": X, "Y": Y.astype(int), "Xdev": Xd, "Ydev": Yd.astype(int),
-                     "extent": _extent(both)}
+        out[name] = {"label": LABELS[name], "X": Exact(X), "Y": Y.astype(int), "Xdev": Exact(Xd),
+                     "Ydev": Yd.astype(int), "extent": _extent(both)}
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["FigureSpec", "Report", "encode_data", "markdown_table", "seed_summary"]
+__all__ = ["Exact", "FigureSpec", "Report", "encode_data", "markdown_table", "seed_summary"]
 
 #: Significant digits of every float in a data file (enough for any plot, small files).
 DATA_DIGITS = 6
@@ -30,6 +30,14 @@ class FigureSpec:
     draw: Callable
     size: tuple[float, float]
     alt: str
+
+
+@dataclass(frozen=True)
+class Exact:
+    """Data written to the last bit (no rounding to DATA_DIGITS): for numbers a page computes
+    with rather than only draws, such as the points the Playground trains on."""
+
+    value: object
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,10 @@ class Report:
             raise ValueError(f"data names become file names: letters, digits, _ and - only, got {bad}")
 
 
-def _plain(value, where: str):
-    """``value`` as JSON types, floats rounded to DATA_DIGITS significant digits."""
+def _plain(value, where: str, digits: int | None = DATA_DIGITS):
+    """``value`` as JSON types, floats rounded to ``digits`` significant digits (None: exact)."""
+    if isinstance(value, Exact):
+        return _plain(value.value, where, None)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -76,7 +86,8 @@ def _plain(value, where: str):
         if not math.isfinite(v):
             raise ValueError(f"{where} is {v}: JSON has no NaN or infinity, encode it explicitly "
                              "(e.g. truncate a diverged path and flag it)")
-        v = float(f"{v:.{DATA_DIGITS}g}")
+        if digits is not None:
+            v = float(f"{v:.{digits}g}")  # (unrounded, json writes the shortest exact form)
         return 0.0 if v == 0 else v  # no -0.0
     if isinstance(value, str) or value is None:
         return value
@@ -85,14 +96,15 @@ def _plain(value, where: str):
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
             raise ValueError(f"{where}: keys must be strings, got {sorted(map(repr, value))}")
-        return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
+        return {k: _plain(v, f"{where}.{k}", digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_plain(v, f"{where}[{i}]", digits) for i, v in enumerate(value)]
     raise ValueError(f"{where} is a {type(value).__name__}, which has no JSON form")
 
 
 def encode_data(value, name: str = "data") -> str:
-    """The bytes of ``<name>.json``: compact, sorted keys, floats to DATA_DIGITS significant digits.
+    """The bytes of ``<name>.json``: compact, sorted keys, floats to DATA_DIGITS significant digits
+    (floats inside an :class:`Exact` unrounded).
 
     NumPy arrays and scalars become lists and numbers. NaN and infinity raise ``ValueError``
     (naming where they are): the experiment must say explicitly what they mean.
