@@ -55,7 +55,8 @@ def test_cost_is_the_cross_entropy_and_stays_finite_when_saturated():
     X, Y = np.ones((2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
     assert signal_propagation(params, X, Y)["cost"] == pytest.approx(np.log(2))
     # one example with logit z = 40 and label 0: the loss is log(1 + e^40), about 40 (the sigmoid is 1.0)
-    params = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1)), "W2": np.array([[40.0]]), "b2": np.zeros((1, 1))}
+    params = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1)),
+              "W2": np.array([[40.0]]), "b2": np.zeros((1, 1))}
     cost = signal_propagation(params, np.array([[1.0]]), np.array([[0.0]]))["cost"]
     assert cost == pytest.approx(40 + np.log1p(np.exp(-40)), rel=1e-12)
 

@@ -63,6 +63,7 @@ def test_training_shapes(tiny):
     for n in exp.INITS:
         assert tr.costs[n].shape == (c.n_seeds, len(tr.epochs))
         assert tr.first_grad_weight[n].shape == (c.n_seeds, c.train_hidden + 1)
+        assert tr.first_activation[n].shape == (c.n_seeds, c.train_hidden)
         for per_seed in (tr.initial_cost, tr.train_accuracy, tr.dev_accuracy, tr.diverged, tr.dead_layer):
             assert per_seed[n].shape == (c.n_seeds,)
 

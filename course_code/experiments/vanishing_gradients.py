@@ -35,7 +35,7 @@ from ..training import train_many
 
 SEED = 0
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
-EXPECTED_SECONDS = 8
+EXPECTED_SECONDS = 6
 #: name -> (initializers method, scale of "random")
 INITS = {
     "small": ("random", None),
@@ -117,6 +117,7 @@ class Training:
     costs: dict[str, np.ndarray]  # init -> (n_seeds, k); nan for a diverged run
     initial_cost: dict[str, np.ndarray]  # init -> (n_seeds,) cost before the first step
     first_grad_weight: dict[str, np.ndarray]  # init -> (n_seeds, L) norm of dW[l] at the first step
+    first_activation: dict[str, np.ndarray]  # init -> (n_seeds, L - 1) RMS of A[l] before training
     train_accuracy: dict[str, np.ndarray]  # init -> (n_seeds,); nan for a diverged run
     dev_accuracy: dict[str, np.ndarray]  # init -> (n_seeds,); nan for a diverged run
     diverged: dict[str, np.ndarray]  # init -> (n_seeds,) bool
@@ -158,23 +159,28 @@ def train_runs(config: Config, rng: np.random.Generator) -> Training:
     dev = datasets.circles(rng=dev_rng, n_train=config.n_dev, n_test=0)
     dims = train_dims(config)
     X, Y = data.X_train, data.Y_train
-    jobs = [(n, s, stream) for s, child in enumerate(children)
+    # --8<-- [start:train]
+    jobs = [(n, s, stream) for s, child in enumerate(children)  # every init on every seed
             for n, stream in zip(INITS, child.spawn(len(INITS)), strict=True)]
     params0 = [_initial(dims, n, config, stream) for n, _, stream in jobs]
-    with np.errstate(over="ignore", invalid="ignore"):  # the first step's forward and backward
-        first = [signal_propagation(p, X, Y) for p in params0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = [signal_propagation(p, X, Y) for p in params0]  # the first step's gradients
     fits = train_many(X, Y, dims, optimizer=OPTIMIZERS[config.optimizer](),
-                      schedule=constant(config.learning_rate), num_epochs=config.train_epochs,
-                      inits=params0, rngs=[stream for _, _, stream in jobs],
-                      record_every=config.record_every, on_diverge="none")
+                      schedule=constant(config.learning_rate),
+                      num_epochs=config.train_epochs, inits=params0,
+                      rngs=[stream for _, _, stream in jobs],
+                      record_every=config.record_every,
+                      on_diverge="none")  # a diverged run gives None
+    # --8<-- [end:train]
     epochs = np.arange(0, config.train_epochs, config.record_every)
     S = config.n_seeds
     costs = {n: np.full((S, len(epochs)), np.nan) for n in INITS}
     init_cost, train_acc, dev_acc = ({n: np.full(S, np.nan) for n in INITS} for _ in range(3))
     grads = {n: np.empty((S, len(dims) - 1)) for n in INITS}
+    acts = {n: np.empty((S, len(dims) - 2)) for n in INITS}
     diverged, dead = ({n: np.zeros(S, dtype=bool) for n in INITS} for _ in range(2))
     for (n, s, _), f, fit in zip(jobs, first, fits, strict=True):
-        init_cost[n][s], grads[n][s] = f["cost"], f["grad_weight"]
+        init_cost[n][s], grads[n][s], acts[n][s] = f["cost"], f["grad_weight"], f["activation"]
         if fit is None or not np.all(np.isfinite(fit.costs)):
             diverged[n][s] = True
             continue
@@ -183,7 +189,7 @@ def train_runs(config: Config, rng: np.random.Generator) -> Training:
             dead[n][s] = bool(np.any(signal_propagation(fit.params, X, Y)["activation"] == 0))
             train_acc[n][s] = accuracy(X, Y, fit.params)
             dev_acc[n][s] = accuracy(dev.X_train, dev.Y_train, fit.params)
-    return Training(tuple(dims), epochs, costs, init_cost, grads, train_acc, dev_acc, diverged, dead,
+    return Training(tuple(dims), epochs, costs, init_cost, grads, acts, train_acc, dev_acc, diverged, dead,
                     int(X.shape[1]), int(dev.X_train.shape[1]))
 
 

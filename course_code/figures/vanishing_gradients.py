@@ -89,6 +89,7 @@ def training_summary(result: Result) -> dict:
             "diverged": int(tr.diverged[n].sum()),
             "dead": int(tr.dead_layer[n].sum()),
             "first_grad": _num(np.median(tr.first_grad_weight[n])),
+            "last_activation": _num(np.median(tr.first_activation[n][:, -1])),
             "initial_cost": _num(np.median(tr.initial_cost[n])),
             "final_cost": None if np.all(np.isnan(final)) else _num(np.nanmedian(final)),
             "train_accuracy": _mean_or_none(tr.train_accuracy[n]),
@@ -105,6 +106,7 @@ def training_claims(result: Result) -> dict[str, bool]:
     stuck = {n: ~ok[n] & ~tr.diverged[n] for n in CAREFUL}
     g = {n: float(np.median(tr.first_grad_weight[n])) for n in INITS}  # nan compares False
     k = {n: s[n]["trained"] for n in INITS}
+    last = {n: float(np.median(tr.first_activation[n][:, -1])) for n in INITS}
     return {
         "train_small_never_moves": bool(
             not tr.diverged["small"].any()
@@ -113,6 +115,11 @@ def training_claims(result: Result) -> dict[str, bool]:
         ),
         "train_unit_starts_exploded": bool(np.min(tr.initial_cost["unit"]) > 1e3),
         "train_unit_never_trains": s["unit"]["trained"] == 0,
+        "train_unit_no_divergence": s["unit"]["diverged"] == 0,
+        "train_unit_coin_toss": s["unit"]["dev_accuracy"] is not None and s["unit"]["dev_accuracy"] < 0.6,
+        "train_he_not_every_seed": 0 < s["he"]["dead"] and s["he"]["trained"] < S,
+        "train_stuck_at_log2": bool(all(
+            np.all(np.abs(tr.costs[n][stuck[n], -1] - np.log(2)) < 1e-3) for n in CAREFUL)),
         "train_he_most_seeds": s["he"]["trained"] > S / 2,
         "train_he_at_least_lecun_glorot": s["he"]["trained"] >= max(k["lecun"], k["glorot"]),
         "train_lecun_glorot_some_seeds": min(k["lecun"], k["glorot"]) >= 1,
@@ -123,6 +130,10 @@ def training_claims(result: Result) -> dict[str, bool]:
         ),
         "train_stuck_runs_have_dead_layer": bool(
             any(stuck[n].any() for n in CAREFUL) and all(np.all(tr.dead_layer[n][stuck[n]]) for n in CAREFUL)
+        ),
+        # one Adam step (about the learning rate) against the last hidden layer's activations
+        "train_step_dwarfs_small_activations": bool(
+            max(last["small"], last["lecun"], last["glorot"]) < c.learning_rate / 10 < last["he"] / 10
         ),
         "train_trained_runs_alive": bool(all(not np.any(tr.dead_layer[n][ok[n]]) for n in INITS)),
     }
@@ -220,6 +231,7 @@ def draw_training(result: Result):
                 ax_g.semilogy(layers, tr.first_grad_weight[n][s], color=COLOR[n], lw=0.6, alpha=0.35)
             ax_c.plot([], [], color=COLOR[n], label=LABELS[n])  # one legend entry per init
             ax_g.semilogy(layers, _geo(tr.first_grad_weight[n]), color=COLOR[n], lw=2, label=LABELS[n])
+        ax_c.axhline(np.log(2), color="0.5", ls=":", lw=1.2, label="log 2: output ½ for every point")
         ax_c.set(xlabel="epoch (one full-batch step)", ylabel="cost (log scale)",
                  title="Cost while training, one line per seed")
         ax_g.set(xlabel="layer l", ylabel="‖dW[l]‖ (log scale)", title="Weight gradients at the first step")
@@ -242,27 +254,19 @@ def _training_table(result: Result) -> str:
         [
             LABELS[n],
             _fmt(s[n]["first_grad"], ".2g"),
-            _fmt(s[n]["initial_cost"], ".3g"),
-            _fmt(s[n]["final_cost"], ".3g"),
-            _fmt(s[n]["train_accuracy"], ".0%"),
-            _fmt(s[n]["dev_accuracy"], ".0%"),
-            f"{s[n]['trained']} of {S}",
-            f"{s[n]['dead']} of {S}",
-            f"{s[n]['diverged']} of {S}",
+            f"{_fmt(s[n]['initial_cost'], '.3g')} → {_fmt(s[n]['final_cost'], '.3g')}",
+            f"{_fmt(s[n]['train_accuracy'], '.0%')} / {_fmt(s[n]['dev_accuracy'], '.0%')}",
+            f"{s[n]['trained']} / {s[n]['dead']} / {s[n]['diverged']}",
         ]
         for n in INITS
     ]
     return markdown_table(
         [
             "initialization",
-            "median ‖dW[l]‖, first step",
-            "cost at start (median)",
-            "cost at end (median)",
-            "train accuracy (mean)",
-            "dev accuracy (mean)",
-            "trained",
-            "dead layer at the end",
-            "diverged",
+            "‖dW[l]‖ at the first step (median)",
+            "cost: start → end (median)",
+            "accuracy: train / dev (mean)",
+            f"of {S} seeds: trained / dead layer / diverged",
         ],
         rows,
     )
