@@ -35,7 +35,7 @@ from ..training import train_many
 
 SEED = 0
 #: Rough run time of the default config on a 2-core machine (the build starts long ones first).
-EXPECTED_SECONDS = 6
+EXPECTED_SECONDS = 4
 #: name -> (initializers method, scale of "random")
 INITS = {
     "small": ("random", None),
@@ -160,11 +160,12 @@ def train_runs(config: Config, rng: np.random.Generator) -> Training:
     dims = train_dims(config)
     X, Y = data.X_train, data.Y_train
     # --8<-- [start:train]
-    jobs = [(n, s, stream) for s, child in enumerate(children)  # every init on every seed
+    # every initialization on every seed; then the first step's gradients of each
+    jobs = [(n, s, stream) for s, child in enumerate(children)
             for n, stream in zip(INITS, child.spawn(len(INITS)), strict=True)]
     params0 = [_initial(dims, n, config, stream) for n, _, stream in jobs]
     with np.errstate(over="ignore", invalid="ignore"):
-        first = [signal_propagation(p, X, Y) for p in params0]  # the first step's gradients
+        first = [signal_propagation(p, X, Y) for p in params0]
     fits = train_many(X, Y, dims, optimizer=OPTIMIZERS[config.optimizer](),
                       schedule=constant(config.learning_rate),
                       num_epochs=config.train_epochs, inits=params0,
