@@ -13,6 +13,7 @@ import numpy as np
 
 from .activations import relu_backward
 from .layers import linear_backward
+from .losses import cost_from_logits
 from .network import forward
 
 __all__ = ["linear_chain", "signal_propagation"]
@@ -64,7 +65,9 @@ def signal_propagation(params: dict, X, Y) -> dict[str, np.ndarray]:
         shape (L - 1,); ``"grad_activation"``: root mean square of
         :math:`dA^{[l]} = \\partial J/\\partial A^{[l]}` times ``m`` (the per-example gradient),
         shape (L - 1,); ``"grad_weight"``: Frobenius norm of :math:`dW^{[l]}`, shape (L,);
-        ``"weight"``: Frobenius norm of :math:`W^{[l]}`, shape (L,).
+        ``"weight"``: Frobenius norm of :math:`W^{[l]}`, shape (L,); ``"cost"``: the
+        cross-entropy :math:`J` of this forward pass (a float, computed from the output's
+        pre-activation :math:`Z^{[L]}`, so it stays finite when the sigmoid saturates).
     """
     AL, caches = forward(X, params)
     m, L = AL.shape[1], len(caches)
@@ -85,4 +88,5 @@ def signal_propagation(params: dict, X, Y) -> dict[str, np.ndarray]:
         "grad_activation": np.array(grad_act[::-1]),
         "grad_weight": np.array(grad_w[::-1]),
         "weight": np.array(weight),
+        "cost": cost_from_logits(caches[-1].linear_activation.Z, Y),
     }

@@ -49,6 +49,18 @@ def test_gradient_into_a_layer_matches_finite_differences():
     assert s["grad_activation"][1] == pytest.approx(np.sqrt(np.mean(dA2**2)) * 5, rel=1e-6)
 
 
+def test_cost_is_the_cross_entropy_and_stays_finite_when_saturated():
+    # zero weights: every output is sigmoid(0) = 1/2, so the cost is log 2 whatever the labels
+    params = initialize_parameters([2, 3, 3, 1], "zeros")
+    X, Y = np.ones((2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
+    assert signal_propagation(params, X, Y)["cost"] == pytest.approx(np.log(2))
+    # one example with logit z = 40 and label 0: the loss is log(1 + e^40), about 40 (the sigmoid is 1.0)
+    params = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1)),
+              "W2": np.array([[40.0]]), "b2": np.zeros((1, 1))}
+    cost = signal_propagation(params, np.array([[1.0]]), np.array([[0.0]]))["cost"]
+    assert cost == pytest.approx(40 + np.log1p(np.exp(-40)), rel=1e-12)
+
+
 def test_bad_depth_is_refused():
     with pytest.raises(ValueError, match="depth"):
         linear_chain(1.5, 0, [1.0])

@@ -1,4 +1,7 @@
-"""The vanishing-gradients experiment: a tiny run, determinism, what He keeps flat, claims."""
+"""The vanishing-gradients experiment: a tiny run, determinism, what He keeps flat, claims, training."""
+
+import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -49,3 +52,94 @@ def test_bad_config_is_refused():
         exp.Config(depth=1)
     with pytest.raises(ValueError, match="linear_scales"):
         exp.Config(linear_scales=(0.0,))
+
+
+# ---------------------------------------------------------------------- training
+def test_training_shapes(tiny):
+    c, tr = exp.TINY, tiny.training
+    assert tr.layer_dims == (2, *[c.train_width] * c.train_hidden, 1)
+    np.testing.assert_array_equal(tr.epochs, np.arange(0, c.train_epochs, c.record_every))
+    assert tr.n_train == 300 and tr.n_dev == c.n_dev
+    for n in exp.INITS:
+        assert tr.costs[n].shape == (c.n_seeds, len(tr.epochs))
+        assert tr.first_grad_weight[n].shape == (c.n_seeds, c.train_hidden + 1)
+        assert tr.first_activation[n].shape == (c.n_seeds, c.train_hidden)
+        for per_seed in (tr.initial_cost, tr.train_accuracy, tr.dev_accuracy, tr.diverged, tr.dead_layer):
+            assert per_seed[n].shape == (c.n_seeds,)
+
+
+def test_training_is_deterministic(tiny):
+    again = exp.run(exp.TINY, rng=np.random.default_rng(0)).training
+    for n in exp.INITS:
+        np.testing.assert_array_equal(again.costs[n], tiny.training.costs[n])
+        np.testing.assert_array_equal(again.dev_accuracy[n], tiny.training.dev_accuracy[n])
+        np.testing.assert_array_equal(again.first_grad_weight[n], tiny.training.first_grad_weight[n])
+
+
+def test_first_recorded_cost_is_the_cost_at_initialization(tiny):
+    """The training loop's first cost (the engine) equals the reference network's forward pass."""
+    tr = tiny.training
+    for n in exp.INITS:
+        ok = ~tr.diverged[n]
+        np.testing.assert_allclose(tr.costs[n][ok, 0], tr.initial_cost[n][ok], rtol=1e-9)
+
+
+def test_first_step_gradients_follow_the_weight_scale(tiny):
+    g = {n: np.median(tiny.training.first_grad_weight[n]) for n in exp.INITS}
+    assert g["small"] < g["lecun"] < g["he"] < g["unit"]
+
+
+def test_small_weights_do_not_move_and_accuracies_are_fractions(tiny):
+    tr = tiny.training
+    np.testing.assert_allclose(tr.costs["small"][:, -1], tr.initial_cost["small"], rtol=1e-6)
+    for n in exp.INITS:
+        acc = tr.dev_accuracy[n][~tr.diverged[n]]
+        assert np.all((acc >= 0) & (acc <= 1))
+
+
+def test_a_diverging_run_is_reported_not_raised():
+    """Gradient descent with a huge step sends the weights to infinity: kept as 'diverged'."""
+    config = dataclasses.replace(exp.TINY, optimizer="gd", learning_rate=1e12)
+    result = exp.run(config, rng=np.random.default_rng(0))
+    tr = result.training
+    assert any(tr.diverged[n].any() for n in exp.INITS)
+    for n in exp.INITS:
+        d = tr.diverged[n]
+        assert np.all(np.isnan(tr.costs[n][d])) and np.all(np.isnan(tr.dev_accuracy[n][d]))
+        assert np.all(np.isfinite(tr.dev_accuracy[n][~d]))
+    report = fig.report(result)  # figures, tables and metrics still work
+    json.dumps(report.metrics, allow_nan=False)
+    assert "diverged" in report.tables["training_summary"]
+    s = report.metrics["training"]["inits"]
+    assert sum(v["diverged"] for v in s.values()) == sum(int(tr.diverged[n].sum()) for n in exp.INITS)
+
+
+def test_trained_means_dev_accuracy_reaches_the_threshold(tiny):
+    tr = tiny.training
+    acc = {n: np.array([0.9, 0.89]) for n in exp.INITS}
+    div = {n: np.array([False, False]) for n in exp.INITS}
+    div["he"] = np.array([True, False])
+    rigged = dataclasses.replace(tr, dev_accuracy=acc, diverged=div)
+    ok = exp.trained(rigged, 0.9)
+    assert ok["lecun"].tolist() == [True, False]
+    assert ok["he"].tolist() == [False, False]  # a diverged run never counts as trained
+
+
+def test_report_has_training_figure_table_and_claims(tiny):
+    report = fig.report(tiny)
+    assert "training" in report.figures and "training_summary" in report.tables
+    claims = report.metrics["claims"]
+    assert {"train_he_most_seeds", "train_small_never_moves", "train_gradient_gap"} <= set(claims)
+    assert all(isinstance(v, bool) for v in claims.values())
+    s = report.metrics["training"]["inits"]
+    assert all(0 <= s[n]["trained"] <= exp.TINY.n_seeds for n in exp.INITS)
+    json.dumps(report.metrics, allow_nan=False)
+
+
+def test_bad_training_config_is_refused():
+    with pytest.raises(ValueError, match="optimizer"):
+        exp.Config(optimizer="sgd")
+    with pytest.raises(ValueError, match="trained_accuracy"):
+        exp.Config(trained_accuracy=0.0)
+    with pytest.raises(ValueError, match="train_hidden"):
+        exp.Config(train_hidden=0)

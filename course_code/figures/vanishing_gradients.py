@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments.vanishing_gradients import INITS, Result
+from ..experiments.vanishing_gradients import INITS, Result, trained
 from .plotting import COLORS
 from .report import FigureSpec, Report, markdown_table
 
@@ -62,6 +62,83 @@ def claims(result: Result) -> dict[str, bool]:
     }
 
 
+OPTIMIZER_NAMES = {"adam": "Adam", "gd": "gradient descent"}
+CAREFUL = ("he", "lecun", "glorot")
+
+
+def _num(v: float):
+    """``v`` as a float, or None when it is nan or infinite (metrics must be finite)."""
+    return float(v) if np.isfinite(v) else None
+
+
+def _mean_or_none(values: np.ndarray):
+    """Mean over the runs that did not diverge (nan entries), or None when every run diverged."""
+    v = values[~np.isnan(values)]
+    return float(v.mean()) if v.size else None
+
+
+def training_summary(result: Result) -> dict:
+    """Per init, over seeds: how many trained, diverged, ended with a dead layer; medians and means."""
+    tr, c = result.training, result.config
+    ok = trained(tr, c.trained_accuracy)
+    out = {}
+    for n in INITS:
+        final = tr.costs[n][:, -1]
+        out[n] = {
+            "trained": int(ok[n].sum()),
+            "diverged": int(tr.diverged[n].sum()),
+            "dead": int(tr.dead_layer[n].sum()),
+            "first_grad": _num(np.median(tr.first_grad_weight[n])),
+            "last_activation": _num(np.median(tr.first_activation[n][:, -1])),
+            "initial_cost": _num(np.median(tr.initial_cost[n])),
+            "final_cost": None if np.all(np.isnan(final)) else _num(np.nanmedian(final)),
+            "train_accuracy": _mean_or_none(tr.train_accuracy[n]),
+            "dev_accuracy": _mean_or_none(tr.dev_accuracy[n]),
+        }
+    return out
+
+
+def training_claims(result: Result) -> dict[str, bool]:
+    tr, c = result.training, result.config
+    s, ok = training_summary(result), trained(tr, c.trained_accuracy)
+    S = c.n_seeds
+    small_final = tr.costs["small"][:, -1]
+    stuck = {n: ~ok[n] & ~tr.diverged[n] for n in CAREFUL}
+    g = {n: float(np.median(tr.first_grad_weight[n])) for n in INITS}  # nan compares False
+    k = {n: s[n]["trained"] for n in INITS}
+    last = {n: float(np.median(tr.first_activation[n][:, -1])) for n in INITS}
+    return {
+        "train_small_never_moves": bool(
+            not tr.diverged["small"].any()
+            and np.all(np.abs(small_final - tr.initial_cost["small"]) < 1e-3 * tr.initial_cost["small"])
+            and s["small"]["trained"] == 0
+        ),
+        "train_unit_starts_exploded": bool(np.min(tr.initial_cost["unit"]) > 1e3),
+        "train_unit_never_trains": s["unit"]["trained"] == 0,
+        "train_unit_no_divergence": s["unit"]["diverged"] == 0,
+        "train_unit_coin_toss": s["unit"]["dev_accuracy"] is not None and s["unit"]["dev_accuracy"] < 0.6,
+        "train_he_not_every_seed": 0 < s["he"]["dead"] and s["he"]["trained"] < S,
+        "train_stuck_at_log2": bool(all(
+            np.all(np.abs(tr.costs[n][stuck[n], -1] - np.log(2)) < 1e-3) for n in CAREFUL)),
+        "train_he_most_seeds": s["he"]["trained"] > S / 2,
+        "train_he_at_least_lecun_glorot": s["he"]["trained"] >= max(k["lecun"], k["glorot"]),
+        "train_lecun_glorot_some_seeds": min(k["lecun"], k["glorot"]) >= 1,
+        "train_gradient_gap": bool(
+            max(g["lecun"], g["glorot"]) < g["he"] / 100
+            and g["small"] < 1e-20 * g["he"]
+            and g["unit"] > 1e6 * g["he"]
+        ),
+        "train_stuck_runs_have_dead_layer": bool(
+            any(stuck[n].any() for n in CAREFUL) and all(np.all(tr.dead_layer[n][stuck[n]]) for n in CAREFUL)
+        ),
+        # one Adam step (about the learning rate) against the last hidden layer's activations
+        "train_step_dwarfs_small_activations": bool(
+            max(last["small"], last["lecun"], last["glorot"]) < c.learning_rate / 10 < last["he"] / 10
+        ),
+        "train_trained_runs_alive": bool(all(not np.any(tr.dead_layer[n][ok[n]]) for n in INITS)),
+    }
+
+
 def metrics(result: Result) -> dict:
     c = result.config
     out = {
@@ -80,7 +157,19 @@ def metrics(result: Result) -> dict:
             "last_output": float(result.linear_outputs[i, -1]),
             "first_grad": float(result.linear_grads[i, 0]),
         }
-    out["claims"] = claims(result)
+    tr = result.training
+    out["training"] = {
+        "hidden": c.train_hidden,
+        "width": c.train_width,
+        "epochs": c.train_epochs,
+        "learning_rate": c.learning_rate,
+        "optimizer": OPTIMIZER_NAMES[c.optimizer],
+        "n_train": tr.n_train,
+        "n_dev": tr.n_dev,
+        "threshold": c.trained_accuracy,
+        "inits": training_summary(result),
+    }
+    out["claims"] = {**claims(result), **training_claims(result)}
     return out
 
 
@@ -127,6 +216,62 @@ def draw_relu(result: Result):
     return draw
 
 
+def draw_training(result: Result):
+    tr, c = result.training, result.config
+
+    def draw(fig):
+        ax_c, ax_g = fig.subplots(1, 2)
+        layers = np.arange(1, len(tr.layer_dims))
+        for n in INITS:
+            for s in range(c.n_seeds):
+                if tr.diverged[n][s]:
+                    ax_c.semilogy([0], [tr.initial_cost[n][s]], "x", color=COLOR[n], ms=8)
+                else:
+                    ax_c.semilogy(tr.epochs, tr.costs[n][s], color=COLOR[n], lw=1.0, alpha=0.8)
+                ax_g.semilogy(layers, tr.first_grad_weight[n][s], color=COLOR[n], lw=0.6, alpha=0.35)
+            ax_c.plot([], [], color=COLOR[n], label=LABELS[n])  # one legend entry per init
+            ax_g.semilogy(layers, _geo(tr.first_grad_weight[n]), color=COLOR[n], lw=2, label=LABELS[n])
+        ax_c.axhline(np.log(2), color="0.5", ls=":", lw=1.2, label="log 2: output ½ for every point")
+        ax_c.set(xlabel="epoch (one full-batch step)", ylabel="cost (log scale)",
+                 title="Cost while training, one line per seed")
+        ax_g.set(xlabel="layer l", ylabel="‖dW[l]‖ (log scale)", title="Weight gradients at the first step")
+        ax_c.legend(fontsize=8)
+        hidden = len(tr.layer_dims) - 2
+        fig.suptitle(f"{hidden} hidden layers of {tr.layer_dims[1]} units on the circles, "
+                     f"{OPTIMIZER_NAMES[c.optimizer]} (learning rate {c.learning_rate:g}), {c.n_seeds} seeds",
+                     fontsize=10)
+
+    return draw
+
+
+def _fmt(v, spec: str) -> str:
+    return "—" if v is None else format(v, spec)
+
+
+def _training_table(result: Result) -> str:
+    s, S = training_summary(result), result.config.n_seeds
+    rows = [
+        [
+            LABELS[n],
+            _fmt(s[n]["first_grad"], ".2g"),
+            f"{_fmt(s[n]['initial_cost'], '.3g')} → {_fmt(s[n]['final_cost'], '.3g')}",
+            f"{_fmt(s[n]['train_accuracy'], '.0%')} / {_fmt(s[n]['dev_accuracy'], '.0%')}",
+            f"{s[n]['trained']} / {s[n]['dead']} / {s[n]['diverged']}",
+        ]
+        for n in INITS
+    ]
+    return markdown_table(
+        [
+            "initialization",
+            "‖dW[l]‖ at the first step (median)",
+            "cost: start → end (median)",
+            "accuracy: train / dev (mean)",
+            f"of {S} seeds: trained / dead layer / diverged",
+        ],
+        rows,
+    )
+
+
 def _table(result: Result) -> str:
     r = ratios(result)
     rows = [
@@ -165,5 +310,13 @@ def report(result: Result) -> Report:
             "Activation scale and backward gradient scale against depth for five "
             "initializations, log scale: only He stays flat",
         ),
+        "training": FigureSpec(
+            draw_training(result),
+            (9.0, 4.2),
+            "Left: the training cost of a deep ReLU network against epochs, log scale, one line per "
+            "initialization and seed. Right: the norm of each layer's weight gradient at the first "
+            "step, log scale, for the five initializations",
+        ),
     }
-    return Report(figs, {"summary": _table(result)}, metrics(result), thumbnail="relu")
+    tables = {"summary": _table(result), "training_summary": _training_table(result)}
+    return Report(figs, tables, metrics(result), thumbnail="relu")

@@ -17,7 +17,8 @@
 # This notebook re-runs the experiment of the
 # [Vanishing and exploding gradients](../../vanishing_gradients/) page: the course's linear
 # example, then one forward and backward pass through a deep ReLU network initialized five
-# ways. It takes a few seconds.
+# ways, then that question's answer in practice: a deep network trained from each
+# initialization on several seeds. It takes a few seconds.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -63,6 +64,23 @@ spec.draw(fig)
 plt.show()
 
 # %% [markdown]
+# ## Does it train?
+#
+# The same five initializations, now on a deep network trained on the circles. The table
+# counts, per initialization, the seeds that reach the dev-accuracy threshold, the runs that
+# ended with a dead layer (a hidden layer silent on every training point) and the runs that
+# diverged.
+
+# %%
+print(f"threshold: {config.trained_accuracy:.0%} dev accuracy; optimizer: {config.optimizer}, "
+      f"learning rate {config.learning_rate}")
+display(Markdown(report.tables["training_summary"]))
+spec = report.figures["training"]
+fig = plt.figure(figsize=spec.size, layout="constrained")
+spec.draw(fig)
+plt.show()
+
+# %% [markdown]
 # ## Your own scale
 #
 # Multiply He's weights by a factor $c$: each layer then multiplies the second moment by
@@ -91,7 +109,9 @@ if metrics_file.is_file():
     on_site = json.loads(metrics_file.read_text())
     for name, values in report.metrics["inits"].items():
         assert np.isclose(values["activation"], on_site["inits"][name]["activation"], rtol=1e-4), name
-    print("activation ratios: the same as the site's run")
+    for name, values in report.metrics["training"]["inits"].items():
+        assert values["trained"] == on_site["training"]["inits"][name]["trained"], name
+    print("activation ratios and trained counts: the same as the site's run")
 else:
     print("metrics.json not found (not inside the repository): nothing to compare")
 
@@ -102,3 +122,10 @@ else:
 #   wanders, the others leave the range of floating-point numbers sooner.
 # - Give all hidden layers the same width (`narrow=100`): Glorot's scale becomes LeCun's.
 # - Swap ReLU for tanh in your head: which initialization would keep the factor near one?
+# - Train with plain gradient descent instead of Adam
+#   (`dataclasses.replace(config, optimizer="gd", learning_rate=0.1)`): it follows the raw
+#   gradient, so a gradient that is small by a constant factor is followed that much more
+#   slowly. Which initializations still move in the same budget? With a much larger rate,
+#   watch for runs reported as diverged.
+# - Make the trained network shallower (`train_hidden=5`) or wider (`train_width=50`): do
+#   the stuck runs disappear?
