@@ -20,19 +20,20 @@ import json
 import re
 from pathlib import Path
 
-__all__ = ["THUMB_WIDTH", "render"]
+__all__ = ["THUMB_WIDTH", "palette", "render"]
 
 THUMB_WIDTH = 720  # pixels of a home-page thumbnail (cards are ~350 CSS px: sharp at 2x)
 EMBEDDED_PNG = re.compile(rb"data:image/png;base64,([A-Za-z0-9+/=\n]+)")
 
 
-def _palette(png: bytes) -> bytes:
-    """A PNG reduced to a 64-colour palette (decision-boundary shading and dots need no more)."""
+def palette(png: bytes, colors: int = 64) -> bytes:
+    """A PNG reduced to a palette of ``colors`` (decision-boundary shading and dots need no
+    more than 64; a line plot's antialiased edges fit in 256). Deterministic."""
     from PIL import Image  # matplotlib's own dependency
 
     out = io.BytesIO()
     with Image.open(io.BytesIO(png)) as image:
-        image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
+        image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
@@ -40,7 +41,7 @@ def _palette_images(svg: bytes) -> bytes:
     """``svg`` with its embedded raster images (the rasterized parts of a figure) palettized:
     decision-boundary figures shrink by ~60 %, with no visible change."""
     return EMBEDDED_PNG.sub(
-        lambda m: b"data:image/png;base64," + base64.b64encode(_palette(base64.b64decode(m.group(1)))), svg)
+        lambda m: b"data:image/png;base64," + base64.b64encode(palette(base64.b64decode(m.group(1)))), svg)
 
 
 def _save_thumbnail(fig, width_inches: float, path: Path) -> None:
@@ -48,7 +49,7 @@ def _save_thumbnail(fig, width_inches: float, path: Path) -> None:
     full colour, with no visible difference at card size)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=THUMB_WIDTH / width_inches, metadata={"Software": None})
-    path.write_bytes(_palette(buffer.getvalue()))
+    path.write_bytes(palette(buffer.getvalue()))
 
 
 def _figure_markdown(name: str, fig: str, alt: str) -> str:
