@@ -19,15 +19,14 @@ already built, set ``COURSE_SITE_DIR`` to its folder.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 import pytest
 import test_browser
-from test_browser import base_url, browser, screenshots  # noqa: F401 (fixtures)
+from test_browser import base_url, browser, screenshots, site_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,13 +46,6 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 ALLOWED: list[tuple[str, str, str]] = []
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory):
-    """test_browser's strict build of the site, or the one in $COURSE_SITE_DIR."""
-    prebuilt = os.environ.get("COURSE_SITE_DIR")
-    if prebuilt:
-        return Path(prebuilt)
-    return test_browser.site_dir.__wrapped__(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -70,21 +62,6 @@ def axe_source() -> str:
             pytest.fail(f"axe-core: {e}")
         pytest.skip(f"axe-core: {e}")
     return npm_fetch.read_member(archive, "package/axe.min.js").decode("utf-8")
-
-
-def _guard(page, base: str, problems: list[str]) -> None:
-    host = urlparse(base).netloc
-
-    def route(r):
-        if urlparse(r.request.url).netloc != host:
-            problems.append(f"off-site request {r.request.url}")
-            r.abort()
-        else:
-            r.continue_()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
 
 
 # axe's results, cut down to what the report needs; the allow-list is applied here, where
@@ -134,7 +111,7 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     context.add_init_script(axe)  # sent to the browser once, not once per page
     page = context.new_page()
-    _guard(page, base, problems)
+    test_browser.guard(page, base, problems)
     where = scheme if width == 1280 else f"{scheme}, {width} px"
     for path in paths:
         page.goto(urljoin(base, path), wait_until="load")
@@ -203,7 +180,7 @@ RING = r"""() => {
 def _open(browser, base: str, path: str, problems: list[str], *, scheme: str = "light", width: int = 1280):  # noqa: F811
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    _guard(page, base, problems)
+    test_browser.guard(page, base, problems)
     page.goto(urljoin(base, path), wait_until="load")
     page.wait_for_load_state("networkidle")
     if page.locator(".interactive-figure").count():

@@ -15,8 +15,8 @@ import json
 
 import numpy as np
 import pytest
-from test_browser import base_url, browser, screenshots  # noqa: F401 (fixtures)
-from test_interactive import open_page, site_dir  # noqa: F401 (fixtures)
+from test_browser import base_url, browser, screenshots, site_dir  # noqa: F401 (fixtures)
+from test_interactive import open_page  # noqa: F401 (fixture)
 
 from course_code.averages import ewa
 

@@ -53,8 +53,12 @@ _SHARED: dict[str, object] = {}
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
-    """A fresh strict build of the whole site (experiments, reports, mkdocs)."""
+    """A fresh strict build of the whole site (experiments, reports, mkdocs), or the site
+    already built in $COURSE_SITE_DIR (to iterate on the browser tests)."""
     if "site" in _SHARED:
+        return _SHARED["site"]
+    if os.environ.get("COURSE_SITE_DIR"):
+        _SHARED["site"] = Path(os.environ["COURSE_SITE_DIR"])
         return _SHARED["site"]
     pytest.importorskip("mkdocs", reason="the docs extra is not installed (make test installs it)")
     out = tmp_path_factory.mktemp("site")
@@ -190,12 +194,10 @@ PAGE_FACTS = r"""() => {
 }"""
 
 
-def _visit(browser, url: str):
-    """Open ``url``; return (page, context, problems, resources)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    page = context.new_page()
-    problems, resources = [], {}
-    host = urlparse(url).netloc
+def guard(page, base_url: str, problems: list[str], *, statuses: bool = True) -> None:
+    """Record on ``problems`` every console error, page error and (with ``statuses``) HTTP
+    error of ``page``, and abort any request that leaves the site's host (noted too)."""
+    host = urlparse(base_url).netloc
 
     def route(r):
         if urlparse(r.request.url).netloc != host:
@@ -207,6 +209,16 @@ def _visit(browser, url: str):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    if statuses:
+        page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+
+
+def _visit(browser, url: str):
+    """Open ``url``; return (page, context, problems, resources)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    problems, resources = [], {}
+    guard(page, url, problems, statuses=False)  # the response handler below records them
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
 
     def response(r):

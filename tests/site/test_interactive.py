@@ -12,14 +12,13 @@ already built, set ``COURSE_SITE_DIR`` to its folder.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 import numpy as np
 import pytest
 import test_browser
-from test_browser import base_url, browser, screenshots  # noqa: F401 (fixtures)
+from test_browser import base_url, browser, screenshots, site_dir  # noqa: F401 (fixtures)
 
 from course_code import schedules
 
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.slow
 READY = ".interactive-figure[data-state='ready']"
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory):
-    """test_browser's strict build of the site, or the one in $COURSE_SITE_DIR."""
-    prebuilt = os.environ.get("COURSE_SITE_DIR")
-    if prebuilt:
-        return Path(prebuilt)
-    return test_browser.site_dir.__wrapped__(tmp_path_factory)
 
 
 @pytest.fixture
@@ -45,20 +37,8 @@ def open_page(browser, base_url):  # noqa: F811 (the imported fixtures)
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
         contexts.append(context)
         page = context.new_page()
-        host = urlparse(base_url).netloc
-
-        def route(r):
-            if urlparse(r.request.url).netloc != host:
-                found.append(f"off-site request {r.request.url}")
-                r.abort()
-            else:
-                r.continue_()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and found.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: found.append(f"page error: {e}"))
+        test_browser.guard(page, base_url, found)
         page.on("requestfailed", lambda r: found.append(f"request failed: {r.url}"))
-        page.on("response", lambda r: r.status >= 400 and found.append(f"HTTP {r.status}: {r.url}"))
         page.goto(urljoin(base_url, path), wait_until="load")
         page.wait_for_selector(READY, timeout=10_000)
         return page

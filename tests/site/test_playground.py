@@ -11,48 +11,28 @@ The site is test_browser.py's build; set ``COURSE_SITE_DIR`` to a built site to 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 import test_browser
-from test_browser import base_url, browser  # noqa: F401 (fixtures)
+from test_browser import base_url, browser, site_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory):
-    """test_browser's strict build of the site, or the one in $COURSE_SITE_DIR."""
-    prebuilt = os.environ.get("COURSE_SITE_DIR")
-    if prebuilt:
-        return Path(prebuilt)
-    return test_browser.site_dir.__wrapped__(tmp_path_factory)
 
 
 @pytest.fixture
 def visit(browser, base_url):  # noqa: F811 (the imported fixtures)
     """visit(query) -> the playground page, ready; at teardown: no console error, nothing off-site."""
     contexts, problems = [], []
-    host = urlparse(base_url).netloc
 
     def open_page(query: str = "", **context_args):
         context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_args})
         contexts.append(context)
         page = context.new_page()
 
-        def route(r):
-            if urlparse(r.request.url).netloc != host:
-                problems.append(f"off-site request {r.request.url}")
-                r.abort()
-            else:
-                r.continue_()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+        test_browser.guard(page, base_url, problems)
         page.goto(urljoin(base_url, "playground/" + query), wait_until="load")
         page.wait_for_selector("#pg-app[data-state='ready']", timeout=15_000)
         return page

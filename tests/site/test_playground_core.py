@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlparse
 
 import numpy as np
 import pytest
+import test_browser
 from test_browser import browser  # noqa: F401 (fixture: skips without chromium, fails in CI)
 
 from course_code import datasets, initializers, network, optimizers, schedules, training
@@ -91,19 +92,7 @@ def page(browser, base_url):  # noqa: F811 (the imported fixture)
     context = browser.new_context()
     pg = context.new_page()
     problems = []
-    host = urlparse(base_url).netloc
-
-    def route(r):
-        if urlparse(r.request.url).netloc != host:
-            problems.append(f"off-site request {r.request.url}")
-            r.abort()
-        else:
-            r.continue_()
-
-    pg.route("**/*", route)
-    pg.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    test_browser.guard(pg, base_url, problems)
     pg.goto(base_url, wait_until="load")
     assert pg.evaluate("typeof coursePlayground.train") == "function"
     yield pg

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import base_url, browser  # noqa: F401 (fixtures)
-from test_playground import site_dir  # noqa: F401 (fixture: the built site)
+import test_browser
+from test_browser import base_url, browser, site_dir  # noqa: F401 (fixtures)
 
 from course_code import datasets, training
 from course_code.experiments import initialization, lr_decay, optimization, regularization
@@ -283,8 +283,7 @@ def page(browser, base_url):  # noqa: F811 (the imported fixtures)
     context.add_init_script(PCG64)
     pg = context.new_page()
     problems = []
-    pg.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    test_browser.guard(pg, base_url, problems)
     pg.goto(base_url + "playground/", wait_until="load")
     pg.wait_for_selector("#pg-app[data-state='ready']", timeout=30_000)
     yield pg

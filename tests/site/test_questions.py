@@ -10,14 +10,13 @@ clears it; keyboard alone answers both kinds. The site is test_browser.py's buil
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import test_browser
-from test_browser import base_url, browser  # noqa: F401 (fixtures)
+from test_browser import base_url, browser, site_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -38,19 +37,12 @@ SECRETS = """() => Array.from(document.querySelectorAll('form.question')).map(f 
 })"""
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory):
-    prebuilt = os.environ.get("COURSE_SITE_DIR")
-    if prebuilt:
-        return Path(prebuilt)
-    return test_browser.site_dir.__wrapped__(tmp_path_factory)
 
 
 def _open(browser, base: str, topic: str, problems: list, context=None):  # noqa: F811
     context = context or browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    test_browser.guard(page, base, problems)
     page.goto(urljoin(base, f"{topic}/"), wait_until="load")
     page.wait_for_load_state("networkidle")
     return context, page
