@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -73,9 +74,17 @@ def imported_modules(source: str, package: str = "") -> set[str]:
 
 def _imports(path: Path, module: str) -> set[str]:
     """``course_code`` modules that the file of ``module`` imports (absolute or relative)."""
+    stat = path.stat()
+    return set(_imports_of_version(path, module, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _imports_of_version(path: Path, module: str, mtime_ns: int, size: int) -> frozenset[str]:
+    # Memoized per file version: a build asks for the same few dozen files hundreds of times
+    # (every experiment's closure, for its result key and its rendering key).
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     found = imported_modules(path.read_text(encoding="utf-8"), package)
-    return {m for m in found if m.startswith("course_code")}
+    return frozenset(m for m in found if m.startswith("course_code"))
 
 
 def code_files(*modules: str, root: Path = PACKAGE_DIR) -> list[Path]:
