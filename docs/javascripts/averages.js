@@ -35,14 +35,6 @@
     return node;
   }
 
-  function siteRoot() {
-    var config = document.getElementById("__config"), base = ".";
-    if (config) {
-      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
-    }
-    return new URL(base.replace(/\/?$/, "/"), window.location.href);
-  }
-
   function path(xs, ys, x, y) {
     return xs.map(function (v, i) { return (i ? "L" : "M") + x(v).toFixed(1) + "," + y(ys[i]).toFixed(1); })
       .join("");
@@ -123,35 +115,8 @@
     } };
   }
 
-  function setUp(root) {
-    if (root.dataset.state) return;
-    root.dataset.state = "loading";
-    var url = new URL(root.dataset.src, siteRoot());
-    fetch(url).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
-      return r.json();
-    }).then(function (data) {
-      root.textContent = "";
-      root.interactive = figure(root, data);
-      root.dataset.state = "ready";
-    }).catch(function (error) {
-      root.dataset.state = "failed";
-      root.textContent = "The interactive figure could not be loaded (" + error.message + "); " +
-        "the static figure above shows the same data.";
-      console.error("ewa slider:", error);
-    });
-  }
-
-  function setUpAll() {
-    document.querySelectorAll(".interactive-figure[data-kind='ewa'][data-src]").forEach(setUp);
-  }
-
-  window.courseAverages = { ewa: ewa, setUpAll: setUpAll };
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUpAll);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpAll);
-  } else {
-    setUpAll();
-  }
+  // Loading the data, failures and re-drawing on page changes: interactive.js, shared by
+  // every interactive figure (it is loaded first; see extra_javascript in mkdocs.yml).
+  window.courseAverages = { ewa: ewa };
+  window.courseInteractive.register("ewa", figure);
 })();

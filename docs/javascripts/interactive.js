@@ -349,7 +349,14 @@
     document.querySelectorAll(".interactive-figure[data-kind][data-src]").forEach(setUp);
   }
 
-  window.courseInteractive = { schedules: SCHEDULES, rates: rates, setUpAll: setUpAll };
+  // Another script adds a kind of figure with register(kind, draw): draw(root, data) builds
+  // the figure into root from its JSON and returns its API (root.interactive).
+  function register(kind, draw) {
+    KINDS[kind] = draw;
+    setUpAll();
+  }
+
+  window.courseInteractive = { schedules: SCHEDULES, rates: rates, setUpAll: setUpAll, register: register };
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(setUpAll);  // mkdocs-material: every page, instant navigation too
   } else if (document.readyState === "loading") {
