@@ -255,7 +255,15 @@ def test_scheme_toggle_and_search_by_keyboard(base_url, browser, scheme):  # noq
     page.wait_for_function(
         "() => [...document.querySelectorAll('.md-search-result__item mark')]"
         ".some(m => m.textContent.toLowerCase() === 'adam')", timeout=15_000)
-    page.keyboard.press("ArrowDown")  # into the results
+    # Into the results. Under load the theme now and then leaves the focus on the body after
+    # the first ArrowDown (1 run in 16 with both cores busy; never seen in isolation), and a
+    # keyboard reader then presses again: from the body ArrowDown goes to the search box, then
+    # to the first result. So: at most three presses to reach a result, by keyboard only.
+    on_result = "document.activeElement.classList.contains('md-search-result__link')"
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+        if page.evaluate(on_result):
+            break
     result = page.evaluate(RING)
     assert result["cls"].startswith("md-search-result__link"), result
     _assert_ring(result, "a search result")
