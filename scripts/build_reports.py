@@ -1,18 +1,23 @@
 """Execute the report notebooks (docs/reports/<topic>.py, jupytext percent format).
 
 Each report becomes docs/reports/<topic>.ipynb with its outputs, which mkdocs-jupyter then
-renders (without executing it again). Executing is cached under .cache/reports/: the key
-hashes the report's source, the source of the ``course_code`` modules it uses (what it
-imports, and the experiments and figures it asks for by name, with everything they import),
-the published metrics and provenance of those experiments, and the versions of Python and
-of the libraries the kernel uses. An unchanged report is copied from the cache in
-milliseconds; a change to what it uses re-executes it, and only it.
+renders (without executing it again). A report gets its experiment's Result with
+``course_code.build.result(name)``, which the kernel reads from the build's results cache
+(``COURSE_CODE_CACHE`` points it there): the notebook shows the page's own run and trains
+nothing that the experiments step already trained.
 
-A cell that raises fails the build (the error is printed with the report's name).
+Executing is cached under .cache/reports/: the key hashes the report's source, the source of
+the ``course_code`` modules it uses (what it imports, and the experiments and figures it
+asks for by name, with everything they import), the cache keys of the Results it reads, and
+the versions of Python and of the libraries the kernel uses. An unchanged report is copied
+from the cache in milliseconds; a change to what it uses re-executes it, and only it.
 
-Reports that need executing run side by side, one kernel per core.
+With ``--wait-for PID`` (how ``make site`` runs it, beside the experiments step, whose process
+is PID), a report starts as soon as the Results it reads are in the cache, or when PID has
+ended. Reports run side by side, one kernel per core. A cell that raises fails the build
+(the error is printed with the report's name).
 
-Usage: ``python scripts/build_reports.py [NAME ...] [--force] [--timeout SECONDS] [--jobs N]``
+Usage: ``python scripts/build_reports.py [NAME ...] [--force] [--timeout S] [--jobs N] [--wait-for PID]``
 """
 
 from __future__ import annotations
@@ -24,15 +29,18 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from importlib import metadata
 from pathlib import Path
 
+from course_code import experiments
 from course_code.build import render
-from course_code.build.cache import code_hash, imported_modules
+from course_code.build.cache import code_hash, imported_modules, result_key
 from course_code.build.publish import GENERATED as GENERATED_REL
-from course_code.build.runner import NATIVE_LOG  # TensorFlow's native log lines
+from course_code.build.publish import results_entry
+from course_code.build.runner import CACHE_VARIABLE, NATIVE_LOG  # NATIVE_LOG: TensorFlow's log lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from prose_numbers import check_file
@@ -40,12 +48,13 @@ from prose_numbers import check_file
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "docs" / "reports"
 GENERATED = ROOT / GENERATED_REL
-CACHE = ROOT / ".cache" / "reports"
+CACHE_ROOT = ROOT / ".cache"
+CACHE = CACHE_ROOT / "reports"
 KEEP = 4  # executed versions kept per report
 LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat", "pillow")
 FORMAT = b"png-palette-256"  # how outputs are post-processed (see _palette_png)
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
-              "TF_CPP_MIN_LOG_LEVEL": "2"}
+              "TF_CPP_MIN_LOG_LEVEL": "2", CACHE_VARIABLE: str(CACHE_ROOT)}
 
 
 def _version(name: str) -> str:
@@ -56,15 +65,28 @@ def _version(name: str) -> str:
 
 
 BY_NAME = re.compile(r"""\b(experiments|figures)\.get\(\s*["'](\w+)["']\s*\)""")
+# ``build.result("name")`` (or ``result("name")``): the report reads that experiment's Result.
+RESULT_CALL = re.compile(r"""\bresult\(\s*["'](\w+)["']\s*\)""")
 
 
 def used_modules(source: Path) -> tuple[list[str], list[str]]:
-    """The ``course_code`` modules a report imports or asks for by name, and the topics it names."""
+    """The ``course_code`` modules a report imports or asks for by name, and the topics it
+    names with ``experiments.get`` or ``figures.get`` but whose Result it does not read."""
     text = source.read_text(encoding="utf-8")
     modules = sorted(m for m in imported_modules(text) if m.startswith("course_code"))
-    named = BY_NAME.findall(text)
-    topics = sorted({name for _, name in named})
-    return modules + [f"course_code.{kind}.{name}" for kind, name in sorted(set(named))], topics
+    named = set(BY_NAME.findall(text)) | {("experiments", name) for name in RESULT_CALL.findall(text)}
+    topics = sorted({name for _, name in named} - set(RESULT_CALL.findall(text)))
+    return modules + [f"course_code.{kind}.{name}" for kind, name in sorted(named)], topics
+
+
+def results_read(source: Path) -> dict[str, str]:
+    """The experiments whose Result the report reads with ``result(name)``, and their keys
+    (the site's ``Config()`` and ``SEED``: the Result the experiments step caches)."""
+    keys = {}
+    for name in sorted(set(RESULT_CALL.findall(source.read_text(encoding="utf-8")))):
+        module = experiments.get(name)
+        keys[name] = result_key(name, module.Config(), module.SEED, getattr(module, "EXTRA_LIBRARIES", ()))[0]
+    return keys
 
 
 def cache_key(source: Path) -> str:
@@ -73,7 +95,9 @@ def cache_key(source: Path) -> str:
     h = hashlib.sha256()
     h.update(b"report\0" + FORMAT + b"\0" + source.read_bytes())
     h.update(code_hash(*modules).encode())
-    for topic in topics:
+    for name, key in results_read(source).items():
+        h.update(f"result {name} {key}\0".encode())
+    for topic in topics:  # a topic run by the report itself, compared with the published files
         for name in ("metrics.json", "provenance.json"):
             path = GENERATED / topic / name
             h.update(f"{topic}/{name}\0".encode() + (path.read_bytes() if path.is_file() else b"missing"))
@@ -159,8 +183,32 @@ def _run_one(source: Path, cached: Path, timeout: int) -> float:
     return time.perf_counter() - start
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is still running (an exited child not yet reaped counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _wait_for_results(source: Path, pid: int | None) -> None:
+    """Return when the Results ``source`` reads are cached, or when process ``pid`` has ended
+    (a Result still missing is then computed by the report itself)."""
+    if pid is None:
+        return
+    needed = [results_entry(name, key, CACHE_ROOT) for name, key in results_read(source).items()]
+    while not all(entry.exists() for entry in needed) and _running(pid):
+        time.sleep(0.1)
+
+
 def build(names: list[str] | None = None, *, force: bool = False, timeout: int = 300,
-          jobs: int | None = None) -> int:
+          jobs: int | None = None, wait_for: int | None = None) -> int:
     sources = sorted(REPORTS.glob("*.py"))
     if names:
         unknown = sorted(set(names) - {s.stem for s in sources})
@@ -185,16 +233,24 @@ def build(names: list[str] | None = None, *, force: bool = False, timeout: int =
             todo.append((source, cached))
     failures = []
     if todo:
-        # Each report runs in its own kernel process: run them side by side, one per core.
+        # Each report runs in its own kernel process: run them side by side, one per core,
+        # each as soon as the Results it reads are cached.
         old = {k: os.environ.get(k) for k in KERNEL_ENV}
         os.environ.update(KERNEL_ENV)
+        slots = threading.Semaphore(max(1, jobs or os.cpu_count() or 1))
+
+        def run(source: Path, cached: Path) -> float:
+            _wait_for_results(source, wait_for)
+            with slots:
+                return _run_one(source, cached, timeout)
+
         try:
-            with ThreadPoolExecutor(max(1, min(jobs or os.cpu_count() or 1, len(todo)))) as pool:
-                futures = {pool.submit(_run_one, source, cached, timeout): source for source, cached in todo}
+            with ThreadPoolExecutor(len(todo)) as pool:
+                futures = {pool.submit(run, source, cached): source for source, cached in todo}
                 for future in as_completed(futures):
                     try:
                         print(f"  ran    report {futures[future].stem} in {future.result():.1f} s",
-                              file=sys.stderr)
+                              file=sys.stderr, flush=True)
                     except SystemExit as e:
                         failures.append(str(e))
         finally:
@@ -219,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="execute even when cached")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
     parser.add_argument("--jobs", type=int, help="reports executed at once (default: one per core)")
+    parser.add_argument("--wait-for", type=int, metavar="PID",
+                        help="start each report once the Results it reads are cached or process PID ended")
     args = parser.parse_args(argv)
-    return build(args.names, force=args.force, timeout=args.timeout, jobs=args.jobs)
+    return build(args.names, force=args.force, timeout=args.timeout, jobs=args.jobs, wait_for=args.wait_for)
 
 
 if __name__ == "__main__":

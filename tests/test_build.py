@@ -338,3 +338,70 @@ def test_rasterized_parts_of_svg_figures_are_palette_images(tmp_path):
     assert images, "the figure should embed its rasterized image"
     assert all(base64.b64decode(img)[25] == 3 for img in images)  # colour type 3: palette
     assert b"<path" in svg  # the line stays vector
+
+
+# ------------------------------------------------------- build.result (the report notebooks)
+def test_result_reads_the_builds_entry_and_trains_nothing(tmp_path, monkeypatch):
+    _build(tmp_path)
+    (entry,) = _entries(tmp_path, "results")
+
+    def no_run(*a, **k):
+        raise AssertionError("trained although the Result is cached")
+
+    expected = codec.load(entry)
+    monkeypatch.setattr(initialization, "run", no_run)
+    lines = []
+    got = runner.result("initialization", initialization.TINY, cache_dir=tmp_path / "cache",
+                        progress=lines.append)
+    assert lines == [] and type(got) is type(expected)
+    for variant in expected.runs:
+        assert np.array_equal(got.runs[variant].costs, expected.runs[variant].costs)
+    # the folder may also come from the environment (the build sets it for the notebooks' kernels)
+    monkeypatch.setenv(runner.CACHE_VARIABLE, str(tmp_path / "cache"))
+    again = runner.result("initialization", initialization.TINY, progress=lines.append)
+    assert lines == [] and np.array_equal(again.runs["he"].costs, expected.runs["he"].costs)
+
+
+def test_result_without_a_cache_runs_like_the_build_and_caches(tmp_path):
+    lines = []
+    folder = tmp_path / "elsewhere"
+    got = runner.result("initialization", initialization.TINY, cache_dir=folder, progress=lines.append)
+    assert len(lines) == 1 and "running initialization" in lines[0] and str(folder) in lines[0]
+    ran = initialization.run(initialization.TINY, rng=np.random.default_rng(initialization.SEED))
+    for variant in ran.runs:
+        assert np.array_equal(got.runs[variant].costs, ran.runs[variant].costs)
+    (entry,) = (folder / "results" / "initialization").iterdir()
+    assert cache.Entry(entry).problem() is None
+    # the build finds the entry the notebook made: it only renders
+    (outcome,), _ = _build_into(tmp_path, folder)
+    assert outcome.status == "rendered"
+
+
+def _build_into(tmp_path, cache_dir):
+    lines = []
+    outcomes = runner.build(["initialization"], out_dir=tmp_path / "out", cache_dir=cache_dir,
+                            configs=TINY, jobs=1, progress=lines.append)
+    return outcomes, lines
+
+
+def test_result_discards_a_corrupted_entry_and_computes_it_again(tmp_path):
+    _build(tmp_path)
+    (entry,) = _entries(tmp_path, "results")
+    (entry / "result.json").write_text((entry / "result.json").read_text().replace("0.01", "0.02", 1))
+    lines = []
+    got = runner.result("initialization", initialization.TINY, cache_dir=tmp_path / "cache",
+                        progress=lines.append)
+    assert any(f"discarding the corrupted cache entry {entry}" in line for line in lines), lines
+    ran = initialization.run(initialization.TINY, rng=np.random.default_rng(initialization.SEED))
+    assert np.array_equal(got.runs["he"].costs, ran.runs["he"].costs)
+    assert cache.Entry(entry).problem() is None  # cached afresh
+
+
+def test_result_refuses_a_config_of_another_experiment(tmp_path):
+    from course_code.experiments import gradient_checking
+
+    with pytest.raises(TypeError, match="initialization Config, got Config"):
+        runner.result("initialization", gradient_checking.Config(), cache_dir=tmp_path)
+    with pytest.raises(KeyError):
+        runner.result("no_such_topic", cache_dir=tmp_path)
+    assert not any(tmp_path.iterdir())  # nothing written

@@ -102,3 +102,47 @@ def test_an_executed_report_stores_its_figures_as_palette_pngs(tmp_path):
     nb = json.loads(reports.execute(source, timeout=120))
     (png,) = [o["data"]["image/png"] for o in nb["cells"][1]["outputs"] if "image/png" in o.get("data", {})]
     assert Image.open(io.BytesIO(base64.b64decode(png))).mode == "P"
+
+
+# ------------------------------------------------ reports that read the build's Results
+def _reads_initialization(tmp_path) -> Path:
+    return _report(tmp_path, 'from course_code import build\nresult = build.result("initialization")')
+
+
+def test_a_report_that_reads_a_result_is_keyed_by_that_results_key(tmp_path, monkeypatch):
+    from course_code.build.cache import result_key
+    from course_code.experiments import initialization
+
+    source = _reads_initialization(tmp_path)
+    expected = result_key("initialization", initialization.Config(), initialization.SEED)[0]
+    assert reports.results_read(source) == {"initialization": expected}
+    modules, topics = reports.used_modules(source)
+    assert "course_code.experiments.initialization" in modules and topics == []
+    before = reports.cache_key(source)
+    # another Result key (say the experiment's code changed): another report key
+    monkeypatch.setattr(reports, "results_read", lambda s: {"initialization": "0" * 20})
+    assert reports.cache_key(source) != before
+
+
+def test_a_report_waits_for_its_results_or_for_the_experiments_process(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import threading
+
+    monkeypatch.setattr(reports, "CACHE_ROOT", tmp_path / "cache")
+    source = _reads_initialization(tmp_path)
+    (key,) = reports.results_read(source).values()
+    entry = tmp_path / "cache" / "results" / "initialization" / key
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert reports._running(sleeper.pid)
+        threading.Timer(0.3, lambda: entry.mkdir(parents=True)).start()
+        reports._wait_for_results(source, sleeper.pid)  # returns once the entry is there
+        assert entry.is_dir() and sleeper.poll() is None
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert not reports._running(sleeper.pid)
+    entry.rmdir()
+    reports._wait_for_results(source, sleeper.pid)  # the process has ended: no waiting
+    assert not entry.exists()

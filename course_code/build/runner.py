@@ -7,6 +7,10 @@ For each experiment the build looks up its rendered entry, then its Result (see
 - ``rendered``: the Result is cached but the figures' code changed: load it and render;
 - ``ran``: nothing usable is cached: run the experiment, cache its Result, render.
 
+:func:`result` gives one experiment's Result the same way (from the cache, else computed and
+cached): the report notebooks call it, so inside a built repository they show the page's
+own run, and anywhere else they compute it.
+
 Runs and renders go to a pool of worker processes (longest first, by the last recorded run
 time). A corrupted cache entry is reported with its path, discarded and rebuilt. A failing
 experiment is reported with its traceback and caches and publishes nothing; the others are
@@ -42,8 +46,11 @@ from .cache import (
 from .codec import CorruptEntry
 from .publish import GENERATED, PROVENANCE, publish
 
-__all__ = ["NATIVE_LOG", "BuildOutcome", "build"]
+__all__ = ["CACHE_VARIABLE", "NATIVE_LOG", "BuildOutcome", "build", "result"]
 
+#: An environment variable naming the cache folder for :func:`result` (the report notebooks
+#: run in docs/reports/, and the build points them at the repository's cache with it).
+CACHE_VARIABLE = "COURSE_CODE_CACHE"
 RENDER_SECONDS = 2.0  # rough time to render a topic from its cached Result
 # Lines that TensorFlow's C++ runtime writes straight to the process's stderr (glog/absl
 # format, with a timestamp and a thread id): noise in the build's output. Anything else a
@@ -243,3 +250,38 @@ def build(names: Iterable[str] | None = None, *, force: bool = False, jobs: int 
         if outcomes[name].status != "failed":
             publish(entries[name], out_dir / name)
     return [outcomes[n] for n in names]
+
+
+def result(name: str, config=None, *, seed: int | None = None, cache_dir: Path | str | None = None,
+           progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)):
+    """The Result of experiment ``name`` for ``config`` and ``seed`` (default: the site's
+    ``Config()`` and ``SEED``), from the results cache if it holds an intact entry for them.
+
+    Otherwise the experiment runs, ``run(config, rng=np.random.default_rng(seed))`` as in the
+    build, and its Result is cached. The cache folder is ``cache_dir``, else the folder named by
+    the ``COURSE_CODE_CACHE`` environment variable, else ``.cache`` in the working directory.
+    The key is the build's (config, seed, the code that computes the Result, library
+    versions), so a Result read here is exactly the one the site's pages were made from.
+    """
+    import numpy as np
+
+    module = experiments.get(name)
+    config = module.Config() if config is None else config
+    seed = module.SEED if seed is None else seed
+    if not isinstance(config, module.Config):
+        raise TypeError(f"config must be a {name} Config, got {type(config).__name__}")
+    folder = Path(cache_dir or os.environ.get(CACHE_VARIABLE) or CACHE)
+    key, _ = result_key(name, config, seed, getattr(module, "EXTRA_LIBRARIES", ()))
+    entry = Entry(folder / "results" / name / key)
+    if _checked(entry, progress):
+        try:
+            return load_result(entry)
+        except CorruptEntry as e:  # changed since it was checked
+            progress(f"  discarding the corrupted cache entry {entry.path}: {e}")
+            entry.discard()
+    expected = expected_seconds(name, folder)
+    progress(f"running {name} (no cached Result under {folder}; expected ~{expected:.0f} s)")
+    start = time.perf_counter()
+    value = module.run(config, rng=np.random.default_rng(seed))
+    save_result(entry, value, time.perf_counter() - start)
+    return value
