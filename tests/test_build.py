@@ -405,3 +405,16 @@ def test_result_refuses_a_config_of_another_experiment(tmp_path):
     with pytest.raises(KeyError):
         runner.result("no_such_topic", cache_dir=tmp_path)
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_the_runs_that_use_tensorflow_share_one_worker_process():
+    def task(name, run=True):
+        return runner._Task(name, None, 0, Path("r"), Path("d"), {}, run=run)
+
+    tasks = [task("tensorflow_intro"), task("initialization"), task("framework_equivalence"),
+             task("softmax", run=False), task("framework_equivalence", run=False)]
+    chains = runner._chains(tasks)
+    names = [[t.name for t in c] for c in chains]
+    assert names == [["tensorflow_intro", "framework_equivalence"], ["initialization"], ["softmax"],
+                     ["framework_equivalence"]]
+    assert all(t.run for t in chains[0]) and not chains[-1][0].run  # a render imports no TensorFlow

@@ -140,11 +140,22 @@ def _quiet_native_stderr():
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _worker(task: _Task) -> tuple[str, str, float, str]:
-    """A pool process's entry point: :func:`_do` without TensorFlow's native log lines."""
+def _worker(tasks: list[_Task]) -> list[tuple[str, str, float, str]]:
+    """A pool process's entry point: :func:`_do` for each task in turn, without TensorFlow's
+    native log lines."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     with _quiet_native_stderr():
-        return _do(task)
+        return [_do(task) for task in tasks]
+
+
+def _chains(tasks: list[_Task]) -> list[list[_Task]]:
+    """The tasks grouped into the lists one worker process runs in turn: the runs that use
+    TensorFlow together (its import, ~3 s, is then paid once), every other task alone."""
+    def uses_tensorflow(task: _Task) -> bool:
+        return task.run and "tensorflow" in getattr(experiments.get(task.name), "EXTRA_LIBRARIES", ())
+
+    together = [t for t in tasks if uses_tensorflow(t)]
+    return ([together] if together else []) + [[t] for t in tasks if not uses_tensorflow(t)]
 
 
 def expected_seconds(name: str, cache_dir: Path) -> float:
@@ -191,12 +202,15 @@ def _plan(name: str, config, seed: int, cache_dir: Path, force: bool,
 
 def _execute(tasks: list[_Task], jobs: int, cache_dir: Path, progress: Callable[[str], None]):
     """Run the tasks (longest first), yielding ``(name, status, seconds, error)`` as each ends."""
-    tasks = sorted(tasks, key=lambda t: -(expected_seconds(t.name, cache_dir) if t.run else RENDER_SECONDS))
-    jobs = max(1, min(jobs, len(tasks)))
+    def seconds(task: _Task) -> float:
+        return expected_seconds(task.name, cache_dir) if task.run else RENDER_SECONDS
+
+    chains = sorted(_chains(tasks), key=lambda chain: -sum(map(seconds, chain)))
+    jobs = max(1, min(jobs, len(chains)))
     progress(f"building {len(tasks)} topic(s) on {jobs} process(es): "
-             + ", ".join(f"{t.name} ({'run' if t.run else 'render'})" for t in tasks))
+             + ", ".join(f"{t.name} ({'run' if t.run else 'render'})" for chain in chains for t in chain))
     if jobs == 1:
-        yield from (_do(t) for t in tasks)
+        yield from (_do(t) for chain in chains for t in chain)
         return
     import multiprocessing
 
@@ -207,8 +221,9 @@ def _execute(tasks: list[_Task], jobs: int, cache_dir: Path, progress: Callable[
     os.environ.update(added)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_worker, t) for t in tasks]
-            yield from (f.result() for f in as_completed(futures))
+            futures = [pool.submit(_worker, chain) for chain in chains]
+            for future in as_completed(futures):
+                yield from future.result()
     finally:
         for k in added:
             os.environ.pop(k, None)
