@@ -14,12 +14,12 @@
 # %% [markdown]
 # # Learning-rate decay: the executable report
 #
-# This notebook re-runs the experiment of the [Learning-rate decay](../../lr_decay/) page:
+# This notebook shows the experiment of the [Learning-rate decay](../../lr_decay/) page:
 # the course's `[2, 5, 2, 1]` network on the moons with mini-batches, with no decay,
 # inverse-time decay every epoch, $\alpha_0 / (1 + k e)$, and staircase decay,
 # $\alpha_0 / (1 + k \lfloor e / T \rfloor)$, for GD, momentum and Adam. It also runs
 # GD under three readings of the course's training loop and counts which one reproduces the
-# course's printouts. It takes a few seconds.
+# course's printouts.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -34,40 +34,43 @@ if importlib.util.find_spec("course_code") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 # %% [markdown]
-# ## Run the experiment
+# ## The experiment's Result
 #
-# The site's run repeats every schedule from several other random starts; one is enough
-# here, which keeps the notebook fast. Everything else is the site's config: the course's
-# initial weights and mini-batch order and its number of epochs.
+# `build.result("lr_decay")` returns the page's own run: the site's configuration (the
+# course's initial weights, mini-batch order and number of epochs, and several other random
+# starts) and seed. In a built copy of the repository it is read from the build's cache, so
+# the numbers below are the page's; anywhere else (Colab, say) it is computed on the first
+# call and cached for the next.
 
 # %%
-import dataclasses
-import json
-from pathlib import Path
+import dataclasses  # noqa: F401 (for your own variants: see "What to try next")
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments, figures
+from course_code import build, experiments, figures
 
 lr_decay = experiments.get("lr_decay")
 lr_decay_figures = figures.get("lr_decay")
-config = dataclasses.replace(lr_decay.Config(), n_seeds=1)
-result = lr_decay.run(config, rng=np.random.default_rng(lr_decay.SEED))
+result = build.result("lr_decay")
+config = result.config
+print(config)
 print(f"{len(result.runs) + len(result.variants)} runs from the course's start and "
-      f"{config.n_seeds} extra seed, {config.num_epochs} epochs each")
+      f"{config.n_seeds} other seeds, {config.num_epochs} epochs each")
 
 # %%
 report = lr_decay_figures.report(result)
-print(f"{'train accuracy':<28} {'course':>6} {'here':>6} {'seed':>6}")
+print(f"{'train accuracy':<28} {'course':>6} {'here':>6} {'seeds: mean (range)':>20}")
 for key, run in result.runs.items():
     course = report.metrics["runs"][key].get("course_accuracy")
+    seeds = result.seed_accuracy[key]
     print(f"{lr_decay_figures.label(key):<28} {'-' if course is None else f'{course:.3f}':>6} "
-          f"{run.accuracy:6.3f} {result.seed_accuracy[key][0]:6.3f}")
+          f"{run.accuracy:6.3f} {f'{seeds.mean():.3f} ({seeds.min():.3f}-{seeds.max():.3f})':>20}")
 
 # %% [markdown]
-# "here" starts from the course's weights and batch order, "seed" from a fresh random start.
-# Decay every epoch is the only schedule that fails, from both starts.
+# "here" starts from the course's weights and batch order, "seeds" from fresh random starts.
+# Decay every epoch is the weakest schedule, from the course's start and from the fresh
+# ones alike.
 #
 # ## Which decay does the course's loop apply?
 #
@@ -100,54 +103,43 @@ spec.draw(fig)
 plt.show()
 
 # %% [markdown]
-# ## Same numbers as the site
-#
-# The runs from the course's start do not depend on the number of seeds, so their
-# accuracies equal those on the page (read from the build's `metrics.json` when this
-# notebook runs inside the repository).
-
-# %%
-metrics_file = Path("../generated/lr_decay/metrics.json")
-if metrics_file.is_file():
-    site = json.loads(metrics_file.read_text())
-    for key, run in result.runs.items():
-        assert run.accuracy == site["runs"][key]["accuracy"], key
-    print(f"train accuracy of {len(result.runs)} runs: identical to the site's run")
-else:
-    print("metrics.json not found (not inside the repository): nothing to compare")
-
-# %% [markdown]
 # ## Try it: true exponential decay
 #
 # The course's "exponential" decay is inverse-time decay. True exponential decay,
 # $\alpha_0 \gamma^e$, is in `course_code.schedules` too. Here GD from the course's
-# weights, with a fresh random batch order, under a few values of $\gamma$: with
-# $\gamma = 0.95$ (the lectures' example) the rate is gone after a few hundred epochs.
+# weights and batch order under two values of $\gamma$, next to the Result's GD run
+# without decay (which is $\gamma = 1$): with $\gamma = 0.95$ (the lectures' example)
+# the rate is gone after a few hundred epochs.
 
 # %%
-from course_code import datasets
 from course_code.initializers import initialize_parameters
 from course_code.network import accuracy
 from course_code.optimizers import gd
 from course_code.schedules import exponential_decay
 from course_code.training import train
 
-data = datasets.moons()
-params0 = initialize_parameters([2, 5, 2, 1], "he", rng=np.random.RandomState(3))
-for gamma in (0.95, 0.999, 0.9995, 1.0):
-    schedule = exponential_decay(0.1, gamma)
-    r = train(data.X_train, data.Y_train, [2, 5, 2, 1], optimizer=gd(), schedule=schedule,
-              num_epochs=5000, mini_batch_size=64, init=params0, rng=np.random.default_rng(0),
-              record_every=1000)
+data, dims, epochs = result.data, list(config.layer_dims), config.num_epochs
+params0 = initialize_parameters(dims, "he", rng=np.random.RandomState(3))  # the course's weights
+order = lr_decay.course_batch_order(epochs, data.X_train.shape[1])
+for gamma in (0.95, 0.999):
+    schedule = exponential_decay(config.lr0, gamma)
+    r = train(data.X_train, data.Y_train, dims, optimizer=gd(), schedule=schedule,
+              num_epochs=epochs, mini_batch_size=config.mini_batch_size, init=params0,
+              rng=lr_decay.Replay(order), record_every=1000)
     acc = accuracy(data.X_train, data.Y_train, r.params)
-    print(f"gamma {gamma:<6}  last rate {schedule(4999):.1e}  cost {r.costs[-1]:.4f}  accuracy {acc:.3f}")
+    print(f"gamma {gamma:<6}  last rate {schedule(epochs - 1):.1e}  cost {r.costs[-1]:.4f}  "
+          f"accuracy {acc:.3f}")
+gd_run = result.runs["gd"]
+print(f"gamma {1.0:<6}  last rate {config.lr0:.1e}  cost {gd_run.costs[-1]:.4f}  "
+      f"accuracy {gd_run.accuracy:.3f}")
 
 # %% [markdown]
 # ## What to try next
 #
-# - A gentler per-epoch decay: `dataclasses.replace(config, decay_rate=0.001)` and run the
-#   experiment again; with $k = 0.001$ the rate halves only after a thousand epochs.
+# - A gentler per-epoch decay, `result = build.result("lr_decay", dataclasses.replace(config,
+#   decay_rate=0.001))`, and run the cells again; with $k = 0.001$ the rate halves only
+#   after a thousand epochs.
 # - A shorter interval for the staircase (`time_interval=200`) or a larger Adam rate
 #   (`lr0_adam=0.05`), and compare the late jitter of the cost curves
 #   (`report.figures["costs"]`).
-# - More seeds (`n_seeds=5`, a few times slower) to see how much of each accuracy is the start.
+# - More seeds (a larger `n_seeds`, slower) to see how much of each accuracy is the start.
