@@ -97,17 +97,20 @@ display(Markdown(report.tables["final"]))
 # ## Try it: turned copies too
 #
 # `angle` adds two more copies of every image, turned by that many degrees each way. The
-# cell trains the augmented networks again with moves and turns, for the first few seeds
-# only (the `n_seeds` of the cell) to keep it short. Each seed draws its subsets, initial
-# weights and mini-batch order from its own generator, whatever the number of seeds, so
-# these are the page's first seeds, and the moves-only column compares like with like. Try
-# other angles, a two-pixel `shift`, or `shift=0` to turn the images without moving them.
+# cell runs the experiment again with moves and turns, for the first few seeds only (the
+# `n_seeds` of the cell) to keep it short. Each seed draws its subsets, initial weights and
+# mini-batch order from its own generator, whatever the number of seeds, so these are the
+# page's first seeds: the plain networks, which see no copies, come out identical to the
+# page's (the cell checks it), and the moves-only column compares like with like. Try other
+# angles, a two-pixel `shift`, or `shift=0` to turn the images without moving them.
 
 # %%
 n_seeds = 3
 turned_config = dataclasses.replace(config, angle=12.0, n_seeds=n_seeds)
 turned_result = exp.run(turned_config, rng=np.random.default_rng(exp.SEED))
-augmented = exp.ARMS.index("augmented")
+plain, augmented = exp.ARMS.index("plain"), exp.ARMS.index("augmented")
+same = np.array_equal(turned_result.dev_accuracy[:, plain], result.dev_accuracy[:, plain, :n_seeds])
+print("the plain networks are the page's first seeds again:", same)
 print(f"dev accuracy, mean of the first {n_seeds} seeds (moved dev images in brackets)")
 print(f"{'images':>7} {'moves only':>18} {'moves and turns':>18}")
 for i, size in enumerate(config.sizes):
