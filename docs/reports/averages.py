@@ -14,11 +14,10 @@
 # %% [markdown]
 # # Exponentially weighted averages: the executable report
 #
-# This notebook re-runs the experiment of the
+# This notebook works on the experiment of the
 # [Exponentially weighted averages](../../averages/) page: mini-batch gradient descent on
 # the course's moons records the cost of every mini-batch, and `course_code.averages.ewa`
-# smooths that series with several $\beta$, with and without bias correction. It takes a
-# few seconds.
+# smooths that series with several $\beta$, with and without bias correction.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -33,26 +32,26 @@ if importlib.util.find_spec("course_code") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 # %% [markdown]
-# ## Run the experiment
+# ## The page's run
 #
-# The site's config and seed: several training runs, each with its own initial weights and
-# mini-batch order.
+# `build.result("averages")` returns the Result the page was made from: the site's
+# configuration and seed, several training runs, each with its own initial weights and
+# mini-batch order. Inside a built copy of the repository it is read from the build's cache,
+# so the numbers below are the page's; anywhere else it is computed here once and cached.
 
 # %%
-import json
-from pathlib import Path
+import dataclasses  # noqa: F401 (for your own variants: see "What to try next")
 
 import matplotlib.pyplot as plt
-import numpy as np
+import numpy as np  # noqa: F401 (for "What to try next")
 
-from course_code import experiments, figures
+from course_code import build, figures
 from course_code.averages import ewa
 
-averages = experiments.get("averages")
 averages_figures = figures.get("averages")
-config = averages.Config()
+result = build.result("averages")
+config = result.config
 print(config)
-result = averages.run(config, rng=np.random.default_rng(averages.SEED))
 print(f"{result.costs.shape[0]} runs of {result.costs.shape[1]} mini-batch steps each")
 
 # %%
@@ -67,22 +66,6 @@ print("claims:", report.metrics["claims"])
 # "window" is the number of steps the average of a jump from 0 to 1 needs to reach
 # $1 - 1/e$ of it; "lag" is the weighted mean age of the averaged values, $\beta/(1-\beta)$.
 #
-# ## The same numbers as the site
-#
-# Inside the repository, after a build, the site's `metrics.json` is next to this notebook's
-# folder; the roughness measured here must equal the page's.
-
-# %%
-metrics_file = Path("../generated/averages/metrics.json")
-if metrics_file.is_file():
-    site = json.loads(metrics_file.read_text())
-    for key, m in report.metrics["betas"].items():
-        assert np.isclose(m["roughness_mean"], site["betas"][key]["roughness_mean"], rtol=1e-9), key
-    print("roughness of every beta: identical to the site's run")
-else:
-    print("metrics.json not found (not inside the repository): nothing to compare")
-
-# %% [markdown]
 # ## Try it: your own beta
 #
 # One run's series, averaged with a $\beta$ of your choice, with and without the correction.
@@ -104,7 +87,9 @@ plt.show()
 #
 # - Average a series you know: `ewa(np.ones(50), 0.9)` shows the start-up bias alone, and
 #   `ewa(np.ones(50), 0.9, bias_correction=True)` removes it.
-# - A smaller learning rate (`learning_rate=0.02`) makes the cost fall more slowly: the lag of
-#   the large-$\beta$ average then shows for longer.
+# - A smaller learning rate makes the cost fall more slowly: the lag of the large-$\beta$
+#   average then shows for longer: in a new cell, run
+#   `result = build.result("averages", dataclasses.replace(config, learning_rate=0.02))`,
+#   then the table and figure cells again.
 # - Larger mini-batches (`mini_batch_size=150`) make the series less noisy: compare the
 #   roughness of the raw series, and of its averages, with the site's.

@@ -14,11 +14,11 @@
 # %% [markdown]
 # # Batch normalization: the executable report
 #
-# This notebook re-runs a shortened version of the experiment of the [Batch
-# normalization](../../batch_norm/) page: a deep ReLU network (its layer sizes are in the config
-# printed below) on the moons, trained by full-batch gradient descent with and without batch
-# norm over a few learning rates. It also checks the batch-norm gradient of a whole network and
-# shows why prediction uses running statistics. It runs in a few seconds.
+# This notebook works on the experiment of the [Batch normalization](../../batch_norm/) page:
+# a deep ReLU network (its layer sizes are in the config printed below) on the moons, trained
+# by full-batch gradient descent with and without batch norm over a range of learning rates.
+# It also checks the batch-norm gradient of a whole network and shows why prediction uses
+# running statistics.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -74,24 +74,25 @@ print(f"correct backward:          relative difference {right:.2e}")
 print(f"statistics as constants:   relative difference {wrong:.2e}")
 
 # %% [markdown]
-# ## Run the experiment, shortened
+# ## The page's run
 #
-# Three learning rates and two initial draws instead of six and five, and fewer batch sizes
-# in the mini-batch part.
+# `build.result("batch_norm")` returns the Result the page was made from (the site's
+# configuration and seed). Inside a built copy of the repository it is read from the build's
+# cache, so every number below is the page's; anywhere else it is computed here, which takes
+# a while, and cached for the next call.
 
 # %%
-import dataclasses
+import dataclasses  # noqa: F401 (for your own variants: see "Try it")
 
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from course_code import experiments, figures
+from course_code import build, figures
 
-bn = experiments.get("batch_norm")
 bn_figures = figures.get("batch_norm")
-config = dataclasses.replace(bn.Config(), learning_rates=(0.3, 1.0, 3.0), n_seeds=2, mb_sizes=(32, 64, 300))
+result = build.result("batch_norm")
+config = result.config
 print(config)
-result = bn.run(config, rng=np.random.default_rng(bn.SEED))
 print(f"{result.diverged.size} training runs")
 
 # %%
@@ -110,29 +111,6 @@ display(Markdown(report.tables["tolerance"]))
 print(f"dev {result.n_dev} points, test {result.config.n_test} points; "
       f"decisions made on: {result.selection_set}")
 display(Markdown(report.tables["test"]))
-
-# %% [markdown]
-# ## Same numbers as the site
-#
-# The experiment is a pure function of its config and seed, and the first initial draw
-# does not depend on how many draws are made. So the headline runs at the cost-curve rate
-# are the site's own runs: their final costs equal those in the build's `metrics.json`
-# (read when this notebook runs inside the repository).
-
-# %%
-import json
-from pathlib import Path
-
-j = config.learning_rates.index(config.curve_rate)
-metrics_file = Path("../generated/batch_norm/metrics.json")
-if metrics_file.is_file():
-    site = json.loads(metrics_file.read_text())
-    for i, method in enumerate(bn.METHODS):
-        ours, theirs = result.final_cost[i, j, 0], site[method]["curve_final_cost_headline"]
-        assert np.isclose(ours, theirs, rtol=1e-9, atol=0), (method, ours, theirs)
-        print(f"{bn_figures.LABELS[method]:>20}: final cost {ours:.6f}, site {theirs:.6f}")
-else:
-    print("metrics.json not found (not inside the repository): nothing to compare")
 
 # %% [markdown]
 # ## Mini-batches: training mode against inference mode
@@ -194,3 +172,6 @@ display(Markdown(report.tables["mb_test"]))
 # - Normalize only some layers: `batch_norm=(False, True, True, True, True)`.
 # - Replace `gd()` by `adam()` and sweep the learning rate again: does batch norm still
 #   widen the range that trains?
+# - Run the whole experiment with your own settings, for instance other learning rates:
+#   `build.result("batch_norm", dataclasses.replace(config, learning_rates=(0.1, 1.0)))`
+#   (it trains every network again, so it takes a while; the Result is cached).

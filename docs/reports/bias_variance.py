@@ -14,10 +14,10 @@
 # %% [markdown]
 # # Bias and variance: the executable report
 #
-# This notebook re-runs the experiment of the [Bias and variance](../../bias_variance/) page
-# with fewer sets for the Bayes error and a shorter grid (the configuration is printed below):
-# the Bayes error of the football stand-in, then train and dev error of networks of several
-# sizes and L2 strengths, each diagnosed by the course's rule.
+# This notebook works on the experiment of the [Bias and variance](../../bias_variance/)
+# page: the Bayes error of the football stand-in, then train and dev error of networks of
+# several sizes and L2 strengths, each diagnosed by the course's rule (the configuration is
+# printed below).
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -32,21 +32,23 @@ if importlib.util.find_spec("course_code") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 # %% [markdown]
-# ## Run the experiment
+# ## The page's run
+#
+# `build.result("bias_variance")` returns the Result the page was made from (the site's
+# configuration and seed). Inside a built copy of the repository it is read from the build's
+# cache, so every number below is the page's; anywhere else it is computed here, which takes
+# a while, and cached for the next call.
 
 # %%
-import dataclasses
+import dataclasses  # noqa: F401 (for your own variants: see "Try it")
 
 import matplotlib.pyplot as plt
-import numpy as np
 
-from course_code import experiments, figures
+from course_code import build, figures
 
-exp = experiments.get("bias_variance")
 exp_figures = figures.get("bias_variance")
-config = dataclasses.replace(exp.Config(), hidden=((3,), (20, 3)), n_seeds=2, bayes_sets=100,
-                             curve_sizes=(25, 100, 400))
-result = exp.run(config, rng=np.random.default_rng(exp.SEED))
+result = build.result("bias_variance")
+config = result.config
 print(config)
 print(f"Bayes error: {result.bayes_error:.2%} (standard error {result.bayes_error_se:.2%})")
 
@@ -65,6 +67,10 @@ plt.show()
 
 # %% [markdown]
 # ## Try it
+#
+# Each change below is a new configuration: run it with
+# `result = build.result("bias_variance", dataclasses.replace(config, patches=0))` (say), which
+# trains every network again and caches the Result, then run the cells below it again.
 #
 # - Train on clean labels (`patches=0`): the Bayes error becomes zero, and every gap is
 #   avoidable.

@@ -14,11 +14,11 @@
 # %% [markdown]
 # # Train, dev and test sets: the executable report
 #
-# This notebook re-runs the experiment of the [Train, dev and test sets](../../data_splits/)
-# page with a smaller pool of networks and fewer redraws (the configuration is printed below):
-# a pool of `[2, 20, 3, 1]` networks with random L2 strengths is trained on the football
-# stand-in, the best one is chosen on a test set or on a dev set, and the reported accuracy is
-# compared with the accuracy on a large sample of fresh data from the same generator.
+# This notebook works on the experiment of the [Train, dev and test sets](../../data_splits/)
+# page (the configuration is printed below): a pool of `[2, 20, 3, 1]` networks with random
+# L2 strengths is trained on the football stand-in, the best one is chosen on a test set or
+# on a dev set, and the reported accuracy is compared with the accuracy on a large sample of
+# fresh data from the same generator.
 #
 # The first cell installs `course_code` when it is not importable (in Colab, say); in a
 # clone of the repository, where it is installed, it does nothing.
@@ -33,21 +33,24 @@ if importlib.util.find_spec("course_code") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 # %% [markdown]
-# ## Run the experiment
+# ## The page's run
+#
+# `build.result("data_splits")` returns the Result the page was made from (the site's
+# configuration and seed). Inside a built copy of the repository it is read from the build's
+# cache, so every number below is the page's; anywhere else it is computed here, which takes
+# a while, and cached for the next call.
 
 # %%
-import dataclasses
+import dataclasses  # noqa: F401 (for your own variants: see "Try it")
 
 import matplotlib.pyplot as plt
-import numpy as np
 
-from course_code import experiments, figures
+from course_code import build, experiments, figures
 
 exp = experiments.get("data_splits")
 exp_figures = figures.get("data_splits")
-config = dataclasses.replace(exp.Config(), n_models=20, model_counts=(1, 2, 5, 10, 20), n_seeds=2,
-                             n_redraws=100, n_fresh=50)
-result = exp.run(config, rng=np.random.default_rng(exp.SEED))
+result = build.result("data_splits")
+config = result.config
 print(config)
 
 # %% [markdown]
@@ -73,6 +76,10 @@ plt.show()
 
 # %% [markdown]
 # ## Try it
+#
+# Each change below is a new configuration: run it with
+# `result = build.result("data_splits", dataclasses.replace(config, n_test=2000))` (say), which
+# trains the pool again and caches the Result, then run the cells below it again.
 #
 # - Make the test set larger (`n_test=2000`): each score is less lucky, and the overstatement
 #   of a test-set choice shrinks.

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Early stopping: the executable report
 #
-# This notebook re-runs the experiment of the [Early stopping](../../early_stopping/) page: the
+# This notebook works on the experiment of the [Early stopping](../../early_stopping/) page: the
 # `[2, 20, 3, 1]` network of the Regularization page, trained by full-batch gradient descent on
 # fresh draws of the football stand-in. For each seed it keeps the weights at the lowest dev
 # cost (early stopping), trains the same initial weights with L2 at several values of
@@ -39,29 +39,28 @@ if importlib.util.find_spec("course_code") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 # %% [markdown]
-# ## Run the experiment
+# ## The page's run
 #
-# The page uses more seeds; two keep this notebook fast (the cell prints the configuration).
-# Each seed draws its own data and weights from its own child of the seed's generator, so
-# these two seeds are the page's first two, number for number. The first table gives each
-# seed's stopping iteration, with the training cost and the sum of squared weights there (and,
-# in brackets, at the end of training); the second the $\lambda$ chosen on dev and the three
-# test accuracies.
+# `build.result("early_stopping")` returns the Result the page was made from (the site's
+# configuration and seed; the cell prints the configuration). Inside a built copy of the
+# repository it is read from the build's cache, so every number below is the page's;
+# anywhere else it is computed here, which takes a while, and cached for the next call.
+#
+# The first table gives each seed's stopping iteration, with the training cost and the sum of
+# squared weights there (and, in brackets, at the end of training); the second the $\lambda$
+# chosen on dev and the three test accuracies.
 
 # %%
-import dataclasses
-import json
-from pathlib import Path
+import dataclasses  # noqa: F401 (for your own variants: see "Try it")
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_code import experiments, figures
+from course_code import build, figures
 
-es = experiments.get("early_stopping")
 es_figures = figures.get("early_stopping")
-config = dataclasses.replace(es.Config(), n_seeds=2)
-result = es.run(config, rng=np.random.default_rng(es.SEED))
+result = build.result("early_stopping")
+config = result.config
 print(config)
 
 rows = np.arange(config.n_seeds)
@@ -90,22 +89,6 @@ for name in ("curves", "weights"):
     fig = plt.figure(figsize=spec.size, layout="constrained")
     spec.draw(fig)
     plt.show()
-
-# %% [markdown]
-# ## Same numbers as the site
-#
-# The first seed does not depend on how many seeds follow it, so its stopping point equals
-# the page's (read from the build's `metrics.json` when this notebook runs inside the
-# repository).
-
-# %%
-metrics_file = Path("../generated/early_stopping/metrics.json")
-if metrics_file.is_file():
-    site = json.loads(metrics_file.read_text())
-    assert int(stops[0]) == site["stop"]["first_seed"]
-    print("first seed's stopping iteration: identical to the site's")
-else:
-    print("metrics.json not found (not inside the repository): nothing to compare")
 
 # %% [markdown]
 # ## Stopping for real: patience
@@ -146,9 +129,13 @@ for s in rows:
 #
 # ## Try it
 #
-# - Check less often (`dataclasses.replace(config, check_every=500)`): the stop can only land
-#   on a check, so a coarse grid of checks misses the lowest point.
-# - Train without the mislabeled patches, `dataclasses.replace(config, patches=0)`: with clean
-#   labels there is little to overfit, and the dev cost turns much later, if at all.
+# Each change below is a new configuration: run it with
+# `result = build.result("early_stopping", dataclasses.replace(config, check_every=500))` (say),
+# which trains every seed again and caches the Result, then run the cells below it again.
+#
+# - Check less often (`check_every=500`): the stop can only land on a check, so a coarse grid
+#   of checks misses the lowest point.
+# - Train without the mislabeled patches (`patches=0`): with clean labels there is little to
+#   overfit, and the dev cost turns much later, if at all.
 # - Try a smaller dev set (`n_dev=40`): the dev curve gets noisier, and so do the stop and the
 #   chosen $\lambda$.
