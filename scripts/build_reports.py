@@ -38,7 +38,6 @@ from pathlib import Path
 from course_code import experiments
 from course_code.build import render
 from course_code.build.cache import code_hash, imported_modules, result_key
-from course_code.build.publish import GENERATED as GENERATED_REL
 from course_code.build.publish import results_entry
 from course_code.build.runner import CACHE_VARIABLE, NATIVE_LOG  # NATIVE_LOG: TensorFlow's log lines
 
@@ -47,7 +46,6 @@ from prose_numbers import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "docs" / "reports"
-GENERATED = ROOT / GENERATED_REL
 CACHE_ROOT = ROOT / ".cache"
 CACHE = CACHE_ROOT / "reports"
 KEEP = 4  # executed versions kept per report
@@ -69,14 +67,13 @@ BY_NAME = re.compile(r"""\b(experiments|figures)\.get\(\s*["'](\w+)["']\s*\)""")
 RESULT_CALL = re.compile(r"""\bresult\(\s*["'](\w+)["']\s*\)""")
 
 
-def used_modules(source: Path) -> tuple[list[str], list[str]]:
-    """The ``course_code`` modules a report imports or asks for by name, and the topics it
-    names with ``experiments.get`` or ``figures.get`` but whose Result it does not read."""
+def used_modules(source: Path) -> list[str]:
+    """The ``course_code`` modules a report imports or asks for by name (``experiments.get``,
+    ``figures.get``, ``build.result``)."""
     text = source.read_text(encoding="utf-8")
     modules = sorted(m for m in imported_modules(text) if m.startswith("course_code"))
     named = set(BY_NAME.findall(text)) | {("experiments", name) for name in RESULT_CALL.findall(text)}
-    topics = sorted({name for _, name in named} - set(RESULT_CALL.findall(text)))
-    return modules + [f"course_code.{kind}.{name}" for kind, name in sorted(named)], topics
+    return modules + [f"course_code.{kind}.{name}" for kind, name in sorted(named)]
 
 
 def results_read(source: Path) -> dict[str, str]:
@@ -91,16 +88,11 @@ def results_read(source: Path) -> dict[str, str]:
 
 def cache_key(source: Path) -> str:
     """Hash of everything a report's outputs depend on."""
-    modules, topics = used_modules(source)
     h = hashlib.sha256()
     h.update(b"report\0" + FORMAT + b"\0" + source.read_bytes())
-    h.update(code_hash(*modules).encode())
+    h.update(code_hash(*used_modules(source)).encode())
     for name, key in results_read(source).items():
         h.update(f"result {name} {key}\0".encode())
-    for topic in topics:  # a topic run by the report itself, compared with the published files
-        for name in ("metrics.json", "provenance.json"):
-            path = GENERATED / topic / name
-            h.update(f"{topic}/{name}\0".encode() + (path.read_bytes() if path.is_file() else b"missing"))
     h.update(sys.version.encode())
     for lib in LIBRARIES:
         h.update(f"{lib}={_version(lib)}".encode())

@@ -116,8 +116,7 @@ def test_a_report_that_reads_a_result_is_keyed_by_that_results_key(tmp_path, mon
     source = _reads_initialization(tmp_path)
     expected = result_key("initialization", initialization.Config(), initialization.SEED)[0]
     assert reports.results_read(source) == {"initialization": expected}
-    modules, topics = reports.used_modules(source)
-    assert "course_code.experiments.initialization" in modules and topics == []
+    assert "course_code.experiments.initialization" in reports.used_modules(source)
     before = reports.cache_key(source)
     # another Result key (say the experiment's code changed): another report key
     monkeypatch.setattr(reports, "results_read", lambda s: {"initialization": "0" * 20})
