@@ -39,7 +39,7 @@ from course_code import experiments
 from course_code.build import render
 from course_code.build.cache import code_hash, imported_modules, result_key
 from course_code.build.publish import results_entry
-from course_code.build.runner import CACHE_VARIABLE, NATIVE_LOG  # NATIVE_LOG: TensorFlow's log lines
+from course_code.build.runner import CACHE_VARIABLE, NATIVE_LOG, NOT_CACHED  # NATIVE_LOG: TensorFlow's
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from prose_numbers import check_file
@@ -138,7 +138,21 @@ def execute(source: Path, timeout: int) -> bytes:
         cell.get("metadata", {}).pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = [_palette_png(o) for o in map(_without_native_logs, cell.outputs) if o is not None]
+            _refuse_a_recomputed_result(source, cell)
     return nbformat.writes(nb).encode() + b"\n"
+
+
+def _refuse_a_recomputed_result(source: Path, cell) -> None:
+    """Fail when ``build.result`` had to run an experiment in the report: inside the build the
+    report must show the Result the pages were made from (a variant runs with ``module.run``)."""
+    for output in cell.outputs:
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text
+        if NOT_CACHED in text:
+            line = next(line for line in text.splitlines() if NOT_CACHED in line)
+            raise SystemExit(f"report {source.name} computed a Result the build did not give it "
+                             f"({line.strip()}): read the page's run with build.result(name), "
+                             "a variant with module.run(...)")
 
 
 def _palette_png(output):

@@ -145,3 +145,15 @@ def test_a_report_waits_for_its_results_or_for_the_experiments_process(tmp_path,
     entry.rmdir()
     reports._wait_for_results(source, sleeper.pid)  # the process has ended: no waiting
     assert not entry.exists()
+
+
+def test_a_report_that_computes_a_result_itself_fails_the_build(tmp_path, monkeypatch):
+    from course_code.experiments import initialization
+
+    monkeypatch.setenv("COURSE_CODE_CACHE", str(tmp_path / "empty-cache"))
+    source = _report(tmp_path, "from course_code import build, experiments\n"
+                               "build.result('initialization', experiments.get('initialization').TINY)")
+    assert initialization.TINY.num_iterations < initialization.Config().num_iterations
+    with pytest.raises(SystemExit, match=r"report demo\.py computed a Result the build did not give it"
+                                         r" \(running initialization \(no cached Result"):
+        reports.execute(source, timeout=120)

@@ -46,11 +46,13 @@ from .cache import (
 from .codec import CorruptEntry
 from .publish import GENERATED, PROVENANCE, publish
 
-__all__ = ["CACHE_VARIABLE", "NATIVE_LOG", "BuildOutcome", "build", "result"]
+__all__ = ["CACHE_VARIABLE", "NATIVE_LOG", "NOT_CACHED", "BuildOutcome", "build", "result"]
 
 #: An environment variable naming the cache folder for :func:`result` (the report notebooks
 #: run in docs/reports/, and the build points them at the repository's cache with it).
 CACHE_VARIABLE = "COURSE_CODE_CACHE"
+#: What :func:`result` says when it has to compute a Result (the report build looks for it).
+NOT_CACHED = "no cached Result"
 RENDER_SECONDS = 2.0  # rough time to render a topic from its cached Result
 # Lines that TensorFlow's C++ runtime writes straight to the process's stderr (glog/absl
 # format, with a timestamp and a thread id): noise in the build's output. Anything else a
@@ -295,7 +297,7 @@ def result(name: str, config=None, *, seed: int | None = None, cache_dir: Path |
             progress(f"  discarding the corrupted cache entry {entry.path}: {e}")
             entry.discard()
     expected = expected_seconds(name, folder)
-    progress(f"running {name} (no cached Result under {folder}; expected ~{expected:.0f} s)")
+    progress(f"running {name} ({NOT_CACHED} for this config and seed; expected ~{expected:.0f} s)")
     start = time.perf_counter()
     value = module.run(config, rng=np.random.default_rng(seed))
     save_result(entry, value, time.perf_counter() - start)
