@@ -72,9 +72,10 @@ def _report_box(match: re.Match, config, page) -> str:
     lines = [
         '!!! example "Run it yourself: the executable report"',
         "",
-        f"    The [report notebook]({src_prefix}{name}.ipynb) re-runs this page's experiment in a few "
-        "seconds and compares it with the numbers above. Its first cell installs `course_code` "
-        "when it is missing, so it runs as it is in Colab.",
+        f"    The [report notebook]({src_prefix}{name}.ipynb) starts from this page's run (the same "
+        "configuration and seed, so the same numbers) and takes it further, with the code in view "
+        "and variants to try. Its first cell installs `course_code` when it is missing, so it runs "
+        "as it is in Colab.",
         "",
         f"    {report_links_html(config, name, url_prefix)}",
     ]
