@@ -37,8 +37,10 @@ NB_CDN_SCRIPTS = re.compile(
 # through the ~570 kB of a notebook's CSS one character at a time: ten times slower).
 INLINE_STYLE = re.compile(r"<style type=\"text/css\">([^<]*(?:<(?!/style>)[^<]*)*)</style>")
 BIG_STYLE = 20_000  # bytes: nbconvert inlines ~570 kB of JupyterLab CSS into every notebook
-CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
-STYLE_ATTR = re.compile(r'\bstyle="([^"]*)"')
+# \bclass="..." and \bstyle="...", written to start with their text (then look back for the
+# word boundary): the regex engine then jumps from one occurrence to the next, ten times faster.
+CLASS_ATTR = re.compile(r'class="(?<=(?<!\w)class=")([^"]*)"')
+STYLE_ATTR = re.compile(r'style="(?<=(?<!\w)style=")([^"]*)"')
 _NOTEBOOK_CSS: dict[str, str] = {}     # site-relative path -> full stylesheet, written after the build
 _NOTEBOOK_CLASSES: set[str] = set()    # every class the report pages use
 _NOTEBOOK_STYLES: list[str] = []       # what else on those pages may read CSS variables

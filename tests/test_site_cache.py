@@ -165,3 +165,39 @@ def test_the_pruned_report_stylesheet_is_kept_and_recomputed_when_the_pages_chan
     assert build({"a"}) == prune(css, {"a"}) and len(calls) == 1
     assert build({"a"}) == prune(css, {"a"}) and len(calls) == 1  # kept
     assert build({"b"}) == prune(css, {"b"}) and len(calls) == 2  # other classes: pruned again
+
+
+def test_a_page_text_checked_by_the_last_build_is_not_read_again(tmp_path, monkeypatch):
+    hook = _hook("hook_placeholders")
+    cache = KeyedCache("prose", "v", tmp_path)
+    text = "A clean sentence.\n"
+    hook.check_prose(text, "demo.md", cache)
+    cache.save()
+    monkeypatch.setattr(hook, "typed_numbers", lambda markdown: pytest.fail("read again"))
+    hook.check_prose(text, "demo.md", KeyedCache("prose", "v", tmp_path))
+    monkeypatch.undo()
+    with pytest.raises(Exception, match="42"):  # another text is read, and still refused
+        hook.check_prose("The answer is 42.\n", "demo.md", KeyedCache("prose", "v", tmp_path))
+
+
+@pytest.mark.parametrize("text", [
+    '<p class="a b">x</p><span style="c:d" data-class="no">', 'xclass="no" class="yes"', 'class="first"',
+    '<i class="">', '_style="no" éstyle="no" -style="yes"', 'class="a"class="b"', 'class="unclosed',
+])
+def test_the_attribute_patterns_find_what_a_word_boundary_pattern_finds(text):
+    import re
+
+    hook = _hook("hook_reports")
+    assert hook.CLASS_ATTR.findall(text) == re.findall(r'\bclass="([^"]*)"', text)
+    assert hook.STYLE_ATTR.findall(text) == re.findall(r'\bstyle="([^"]*)"', text)
+
+
+@pytest.mark.parametrize("page, loads", [
+    ('<SCRIPT SRC="https://cdn.example/x.js"></SCRIPT>', True),
+    ('<link href="//fonts.example/f.css" rel="stylesheet">', True),
+    ("<style>@import url('https://x/y.css')</style>", True),
+    ('<script src="../assets/x.js"></script><a href="https://example.org/">a link</a>', False),
+])
+def test_the_offline_check_sees_loads_from_other_hosts_in_any_ascii_case(page, loads):
+    hook = _hook("hook_offline")
+    assert (hook.EXTERNAL_LOAD.search(page) is not None) == loads
