@@ -96,7 +96,7 @@ def _page(content, url="demo/", title="Demo", toc=()):
 def _search_setup(tmp_path, monkeypatch):
     from material.plugins.search.plugin import SearchIndex
 
-    hook = _hook("hook_search_cache")
+    hook = _hook("hook_reuse")
     monkeypatch.setattr(site_cache, "CACHE_DIR", tmp_path)
     monkeypatch.setattr(hook, "KeyedCache", lambda kind, version: KeyedCache(kind, version, tmp_path))
     plugin = SimpleNamespace(search_index=SearchIndex(lang=["en"]), config={"lang": ["en"]})
@@ -201,3 +201,21 @@ def test_the_attribute_patterns_find_what_a_word_boundary_pattern_finds(text):
 def test_the_offline_check_sees_loads_from_other_hosts_in_any_ascii_case(page, loads):
     hook = _hook("hook_offline")
     assert (hook.EXTERNAL_LOAD.search(page) is not None) == loads
+
+
+def test_compiled_templates_are_kept_and_give_the_same_page(tmp_path, monkeypatch):
+    import jinja2
+
+    hook = _hook("hook_reuse")
+    monkeypatch.setattr(hook, "TEMPLATE_CACHE", tmp_path / "jinja")
+    templates = {"page.html": "{% for x in items %}<li>{{ x|upper }}</li>{% endfor %}"}
+
+    def render():
+        env = hook.on_env(jinja2.Environment(loader=jinja2.DictLoader(templates)), config=None, files=None)
+        return env.get_template("page.html").render(items=["a", "b"])
+
+    assert render() == "<li>A</li><li>B</li>"
+    assert len(list((tmp_path / "jinja").iterdir())) == 1
+    assert render() == "<li>A</li><li>B</li>"  # from the kept bytecode
+    templates["page.html"] = "{{ items|length }}"
+    assert render() == "2"  # a changed template is compiled again
