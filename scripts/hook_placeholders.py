@@ -23,8 +23,10 @@ import re
 from functools import cache
 from pathlib import Path
 
+import prose_numbers  # siblings in scripts/ (MkDocs puts the folder on sys.path)
 from mkdocs.exceptions import PluginError
-from prose_numbers import typed_numbers  # a sibling in scripts/ (MkDocs puts the folder on sys.path)
+from prose_numbers import typed_numbers
+from site_cache import KeyedCache, code_version, content_key
 
 from course_code.build.publish import generated_dir, topic_run_seconds
 
@@ -130,14 +132,26 @@ def placeholders(markdown: str, src: str) -> str:
     return markdown
 
 
+_PROSE: list[KeyedCache] = []  # each page's typed numbers (none, in a build that passed), by its text
+
+
 def on_config(config):
     _json.cache_clear()  # `mkdocs serve` rebuilds: re-read what the experiments build wrote
+    _PROSE[:] = [KeyedCache("prose-numbers", code_version(prose_numbers.__file__))]
     return config
 
 
-def check_prose(markdown: str, src: str) -> None:
-    """Fail the build, listing them, if numbers were typed into the page's prose."""
-    found = typed_numbers(markdown)
+def check_prose(markdown: str, src: str, cache: KeyedCache | None = None) -> None:
+    """Fail the build, listing them, if numbers were typed into the page's prose.
+
+    With a ``cache``, a text already checked by the last build is not read again.
+    """
+    key = content_key(markdown)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = typed_numbers(markdown)
+        if cache is not None:
+            cache.put(key, found)
     if found:
         lines = "\n".join(f"  line {line}: {number!r} in: {text[:100]}" for line, number, text in found)
         raise PluginError(f"{src}: numbers typed into the prose (quote results with {{{{ metric ... }}}}, "
@@ -146,7 +160,7 @@ def check_prose(markdown: str, src: str) -> None:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".md"):
-        check_prose(markdown, page.file.src_uri)
+        check_prose(markdown, page.file.src_uri, _PROSE[0] if _PROSE else None)
     markdown = placeholders(markdown, page.file.src_uri)
 
     def with_provenance(m: re.Match) -> str:
@@ -154,3 +168,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return f"{m.group(0)}\n\n{indent}{provenance_html(name)}\n"
 
     return GENERATED_INCLUDE.sub(with_provenance, markdown)
+
+
+def on_post_build(config) -> None:
+    if _PROSE:
+        _PROSE[0].save()

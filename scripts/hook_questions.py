@@ -42,6 +42,8 @@ from hook_placeholders import format_metric, lookup_metric  # siblings in script
 from mkdocs.exceptions import PluginError
 from prose_numbers import typed_numbers
 
+# The safe loader in C when PyYAML has it (libyaml): the same documents, read ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCE = re.compile(r"^```question[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 CODE = re.compile(r"`([^`\n]+)`")
 TOLERANCE = re.compile(r"^\s*([0-9.eE+-]+)\s*(%?)\s*$")
@@ -66,7 +68,7 @@ def _check_text(text: str, where: str) -> None:
 def parse(block: str, where: str) -> dict:
     """The question in a block's YAML text as a dict ready to render; ``where`` names it in errors."""
     try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=SAFE_LOADER)
     except yaml.YAMLError as e:
         raise QuestionError(f"{where}: not valid YAML: {e}") from None
     if not isinstance(data, dict):

@@ -116,19 +116,32 @@ def _convert(tex: str, display: bool, where: str) -> str:
                           f"{type(e).__name__}: {e}") from None
 
 
-def render_math(output: str, where: str) -> str:
-    """Replace the TeX formulas of a built page by MathML (see the section comment)."""
+def render_math(output: str, where: str, memo: dict | None = None) -> str:
+    """Replace the TeX formulas of a built page by MathML (see the section comment).
+
+    ``memo``, if given (a dict, or anything with ``get`` and item assignment), maps
+    ``"block:TEX"`` or ``"inline:TEX"`` to the formula's MathML: formulas found there are not
+    converted again, new ones are added to it.
+    """
+    def convert(tex: str, display: bool) -> str:
+        if memo is None:
+            return _convert(tex, display, where)
+        key = f"{'block' if display else 'inline'}:{tex}"
+        mathml = memo.get(key)
+        if mathml is None:
+            mathml = memo[key] = _convert(tex, display, where)
+        return mathml
+
     def arithmatex(m: re.Match) -> str:
         tag, tex = m.groups()
         display = tag == "div"
         tex = tex.strip()
         tex = tex[2:-2] if tex[:2] in ("\\(", "\\[") else tex
-        return f'<{tag} class="arithmatex">{_convert(tex, display, where)}</{tag}>'
+        return f'<{tag} class="arithmatex">{convert(tex, display)}</{tag}>'
 
     def markdown_cell(m: re.Match) -> str:
         def text(part: str) -> str:
-            return NB_MATH.sub(lambda f: _convert(f.group(1) or f.group(2), f.group(1) is not None,
-                                                  where), part)
+            return NB_MATH.sub(lambda f: convert(f.group(1) or f.group(2), f.group(1) is not None), part)
         out, i = [], 0  # code spans keep their dollars
         for code in NB_CODE.finditer(m.group(2)):
             out += [text(m.group(2)[i:code.start()]), code.group(0)]
@@ -174,8 +187,7 @@ def subset_math_font(chars: set[str], dest: Path) -> None:
     import io
     import shutil
 
-    from fontTools import subset, version
-    from fontTools.ttLib import TTFont
+    from fontTools import version  # the package alone; its subsetter only on a cache miss
 
     key = hashlib.sha256(f"{MATH_FONT_SHA512} {version} {''.join(sorted(chars))}".encode()).hexdigest()[:16]
     cached = MATH_FONT_CACHE.parent / f"math-{key}.woff2"
@@ -183,6 +195,9 @@ def subset_math_font(chars: set[str], dest: Path) -> None:
     if cached.is_file():
         shutil.copyfile(cached, dest)
         return
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(read_member(math_font_archive(), MATH_FONT_MEMBER)), recalcTimestamp=False)
     options = subset.Options()
