@@ -15,6 +15,7 @@ The same Report always gives the same bytes (no dates, fixed SVG ids, palettized
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import re
@@ -52,6 +53,37 @@ def _save_thumbnail(fig, width_inches: float, path: Path) -> None:
     path.write_bytes(palette(buffer.getvalue()))
 
 
+@functools.cache
+def _share_mathtext_parses() -> None:
+    """Make matplotlib parse each math string (a ``$10^{-2}$`` tick label, an ``$\\alpha_0$`` in a
+    legend) once per process instead of once per saved file.
+
+    Matplotlib caches a parse per *parser object*, and every ``savefig`` makes a new renderer
+    with a new parser, so each figure re-parsed all its math strings (a fifth of the rendering
+    time). The parse is a pure function of its arguments (output kind, string, dpi, font,
+    antialiasing, hinting), so one cache keyed by them gives the same bytes. If a matplotlib
+    version lays out its parser differently, nothing is changed (only slower).
+    """
+    from matplotlib import mathtext
+
+    method = getattr(mathtext.MathTextParser, "_parse_cached", None)
+    parse = getattr(method, "__wrapped__", None)
+    if parse is None:
+        return
+    parsers = {}
+
+    @functools.lru_cache(maxsize=4096)
+    def shared(output_type, *args):
+        if output_type not in parsers:
+            parsers[output_type] = mathtext.MathTextParser({"vector": "path", "raster": "agg"}[output_type])
+        return parse(parsers[output_type], *args)
+
+    def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
+        return shared(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
+
+    mathtext.MathTextParser._parse_cached = _parse_cached
+
+
 def _figure_markdown(name: str, fig: str, alt: str) -> str:
     base = f"generated/{name}/{fig}"
     return (f'![{alt}]({base}.svg#only-light){{ loading=lazy }}\n'
@@ -63,6 +95,7 @@ def render(name: str, report, directory: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    _share_mathtext_parses()
     from matplotlib.figure import Figure
 
     from ..figures.plotting import theme
