@@ -327,19 +327,22 @@ def train_keras(X_train, Y_train, *, layer_dims, learning_rate: float, num_epoch
 
     The loss is ``CategoricalCrossentropy(
                       from_logits=True, reduction="sum", dtype="float64")``, the
-    course's batch total. Returns the trained parameters in the course layout (NumPy).
+    course's batch total. ``steps_per_execution`` runs a whole epoch per graph call (the
+    same updates as one step per call, in half the time). Returns the trained parameters
+    in the course layout (NumPy).
     """
     # --8<-- [start:train_keras]
     tf = _tf()
     X_train, Y_train, _, _ = _check_data(X_train, Y_train, X_train, Y_train, layer_dims)
     start = {k: v.numpy() for k, v in initialize_parameters(layer_dims, seed=seed).items()}
     model = keras_model(start)
+    steps = _steps_per_epoch(X_train.shape[1], minibatch_size)
     model.compile(optimizer=_adam(learning_rate), jit_compile=False,
+                  steps_per_execution=steps,  # one graph call per epoch, as in train_model
                   loss=tf.keras.losses.CategoricalCrossentropy(
                       from_logits=True, reduction="sum", dtype="float64"))
     batches = _shuffled_batches(X_train, Y_train, minibatch_size, seed, num_epochs)
-    model.fit(batches, epochs=num_epochs, verbose=0, shuffle=False,
-              steps_per_epoch=_steps_per_epoch(X_train.shape[1], minibatch_size))
+    model.fit(batches, epochs=num_epochs, verbose=0, shuffle=False, steps_per_epoch=steps)
     return _params_of(model)
     # --8<-- [end:train_keras]
 
