@@ -110,16 +110,42 @@ def run_ours(opt: Optimizer, params: dict, grads: Sequence[dict], lr: float) -> 
     return history
 
 
-def run_keras(keras_opt, params: dict, grads: Sequence[dict]) -> list[dict]:
-    """A Keras optimizer applied to float64 ``tf.Variable``s: a list of ``len(grads)`` dicts."""
+@contextmanager
+def exact_graphs() -> Iterator[None]:
+    """Turn off TensorFlow's arithmetic rewrites of graphs built (first called) in the block.
+
+    A ``tf.function`` runs the same kernels as eager code, except where the graph optimizer
+    rewrites the arithmetic (it reorders RMSprop's update, which changes the last bits). With
+    it off, a graph gives the eager numbers exactly. The setting is restored afterwards.
+    """
+    tf, _ = keras_modules()
+    old = tf.config.optimizer.get_experimental_options()
+    tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options(
+            {"arithmetic_optimization": old.get("arithmetic_optimization", True)})
+
+
+def run_keras(keras_opt, params: dict, grads: Sequence[dict], *, graph: bool = True) -> list[dict]:
+    """A Keras optimizer applied to float64 ``tf.Variable``s: a list of ``len(grads)`` dicts.
+
+    ``graph=True`` applies each update through one traced ``tf.function`` (built under
+    :func:`exact_graphs`): the same numbers as ``graph=False``'s eager calls, bit for bit,
+    in about half the time.
+    """
     tf, _ = keras_modules()
     keys = list(params)
     variables = [tf.Variable(params[k], dtype=tf.float64, name=k) for k in keys]
+    keras_opt.build(variables)
+    apply = lambda gs: keras_opt.apply_gradients(zip(gs, variables, strict=True))  # noqa: E731
     history = []
-    for g in grads:
-        keras_opt.apply_gradients(
-            zip([tf.constant(g["d" + k], dtype=tf.float64) for k in keys], variables, strict=True))
-        history.append({k: v.numpy() for k, v in zip(keys, variables, strict=True)})
+    with exact_graphs():
+        step = tf.function(apply) if graph else apply
+        for g in grads:
+            step([tf.constant(g["d" + k], dtype=tf.float64) for k in keys])
+            history.append({k: v.numpy() for k, v in zip(keys, variables, strict=True)})
     return history
 
 
