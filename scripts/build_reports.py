@@ -39,7 +39,12 @@ from course_code import experiments
 from course_code.build import render
 from course_code.build.cache import code_hash, imported_modules, result_key
 from course_code.build.publish import results_entry
-from course_code.build.runner import CACHE_VARIABLE, NATIVE_LOG, NOT_CACHED  # NATIVE_LOG: TensorFlow's
+from course_code.build.runner import (  # NATIVE_LOG: TensorFlow's log lines
+    BLAS_THREAD_VARIABLES,
+    CACHE_VARIABLE,
+    NATIVE_LOG,
+    NOT_CACHED,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from prose_numbers import check_file
@@ -52,7 +57,10 @@ KEEP = 4  # executed versions kept per report
 LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat", "pillow")
 FORMAT = b"png-palette-256"  # how outputs are post-processed (see _palette_png)
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
-              "TF_CPP_MIN_LOG_LEVEL": "2", CACHE_VARIABLE: str(CACHE_ROOT)}
+              "TF_CPP_MIN_LOG_LEVEL": "2", CACHE_VARIABLE: str(CACHE_ROOT),
+              # one BLAS thread per kernel: the kernels (and the experiments' workers beside
+              # them) already fill the cores; a value the user set wins
+              **{k: os.environ.get(k, "1") for k in BLAS_THREAD_VARIABLES}}
 
 
 def _version(name: str) -> str:
