@@ -104,15 +104,68 @@ def _record(report: dict, failures: list[str], name: str, violations: list[dict]
                             + "\n".join(f"    {n['target']}: {n['summary'][:200]}" for n in bad[:4]))
 
 
-def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: list[str],
+# The theme's scheme toggle, as a reader clicks it: the click checks the palette input that
+# the shown toggle label is for (the focus stays where it was), and the theme sets the
+# body's data-md-color-* attributes with transitions off (data-md-color-switching) until the
+# next frame. While they are off, the style of every element and pseudo-element is read:
+# the browser leaves the style of unrendered content (a closed <details>) stale until it is
+# asked, and would then start a colour transition that never runs while it stays unrendered
+# (axe asks). Then, once the theme has turned transitions back on, any transition still
+# running is waited for; one that does not end is an error. axe thus reads the final
+# colours, the same as on a page opened in that scheme.
+SWITCH = """async () => {
+  const label = document.querySelector("input.md-option[name='__palette']:checked").nextElementSibling;
+  document.getElementById(label.htmlFor).click();
+  if (!document.body.hasAttribute("data-md-color-switching")) return "the theme did not switch";
+  for (const el of document.querySelectorAll("*")) {
+    for (const pseudo of [null, "::before", "::after"]) getComputedStyle(el, pseudo).color;
+  }
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  for (let i = 0; i < 100 && document.body.hasAttribute("data-md-color-switching"); i++) await frame();
+  const running = () => document.getAnimations()
+    .filter(a => a instanceof CSSTransition && a.playState === "running");
+  for (let i = 0; i < 200 && running().length; i++) await frame();
+  if (running().length) return `${running().length} colour transitions never ended`;
+  return document.body.getAttribute("data-md-color-scheme");
+}"""
+SCHEMES = {"light": "default", "dark": "slate"}
+OTHER = {"light": "dark", "dark": "light"}
+
+
+def _switch(page, name: str) -> None:
+    outcome = page.evaluate(SWITCH)
+    assert outcome in SCHEMES.values(), f"{name}: the scheme toggle: {outcome}"
+
+
+def _scheme_of(page) -> str:
+    attribute = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    return {v: k for k, v in SCHEMES.items()}.get(attribute, attribute)
+
+
+def _audit_both(page, scheme: str, name: str, width: int, report: dict, failures: list[str],
+                extra_rules: tuple[str, ...] = (), note: str = "") -> str:
+    """Audit ``page`` in the ``scheme`` it shows, switch it in place to the other and audit
+    again; return the scheme it is left in (the theme stores it: the next page opens in it)."""
+    for now in (scheme, OTHER[scheme]):
+        if now != scheme:
+            _switch(page, name)
+        assert _scheme_of(page) == now, f"{name}: expected the {now} scheme"
+        where = now if width == 1280 else f"{now}, {width} px"
+        _record(report, failures, f"{name} ({where}{note})", _audit(page, extra_rules))
+    return OTHER[scheme]
+
+
+def _audit_pages(chromium, base: str, axe: str, system: str, width: int, paths: list[str],
                  report: dict, failures: list[str], problems: list[str], *, search: bool) -> None:
-    expected = {"light": "default", "dark": "slate"}[scheme]
-    # A first visit follows the reader's system preference (the palette's media queries).
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    """Every page of ``paths`` in both schemes: as it opens, then switched in place with the
+    theme's toggle. The theme remembers the reader's choice, so each page opens in the scheme
+    the previous one ended in (the pages alternate between opening light and opening dark);
+    the first follows the reader's system preference, ``system`` (the palette's media queries)."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=system)
     context.add_init_script(axe)  # sent to the browser once, not once per page
     page = context.new_page()
     test_browser.guard(page, base, problems)
-    where = scheme if width == 1280 else f"{scheme}, {width} px"
+    scheme = system
     for path in paths:
         page.goto(urljoin(base, path), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
@@ -120,8 +173,7 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
             page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
         if page.locator("#pg-app").count():  # the playground: its controls built, its first run drawn
             page.wait_for_selector("#pg-app[data-state='ready']", timeout=15_000)
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected, path
-        _record(report, failures, f"{path or '/'} ({where})", _audit(page))
+        scheme = _audit_both(page, scheme, path or "/", width, report, failures)
     if search:  # the search dialog, open on results (and named: a best-practice rule, asked for here)
         page.goto(base, wait_until="load")
         page.wait_for_load_state("networkidle")  # the search index is loaded
@@ -130,7 +182,8 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         page.wait_for_function("() => getComputedStyle(document.querySelector('.md-search__output')).opacity"
                                " === '1'")  # faded in: mid-fade colours are not the ones read
-        _record(report, failures, f"/ ({where}, search open)", _audit(page, ("aria-dialog-name",)))
+        _audit_both(page, scheme, "/", width, report, failures, ("aria-dialog-name",), ", search open")
+        assert page.locator(".md-search-result__item").first.is_visible(), "the search closed on the switch"
     context.close()
 
 
@@ -140,12 +193,16 @@ PHONE_PAGES = ["", "optimization/", "reports/optimization/", "playground/"]
 
 
 def test_axe_wcag21_aa_every_page_light_and_dark(site_dir, base_url, browser, axe_source, screenshots):  # noqa: F811
+    """Each page is audited in the light and the dark scheme in one visit: in the scheme it
+    opens in, then again after the theme's toggle has switched it in place (and its colour
+    transitions have ended); the body's scheme attribute is checked before each audit. At
+    1280 px the reader's system is light, at 390 px dark, so both first-visit paths are
+    covered; the pages after the first open in the scheme the reader chose last."""
     paths = test_browser.page_paths(site_dir)
     report, failures, problems = {}, [], []
     found = (report, failures, problems)
-    for scheme in ("light", "dark"):
-        _audit_pages(browser, base_url, axe_source, scheme, 1280, paths, *found, search=True)
-        _audit_pages(browser, base_url, axe_source, scheme, 390, PHONE_PAGES, *found, search=False)
+    _audit_pages(browser, base_url, axe_source, "light", 1280, paths, *found, search=True)
+    _audit_pages(browser, base_url, axe_source, "dark", 390, PHONE_PAGES, *found, search=False)
     (screenshots / "axe-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     assert not problems, "\n".join(problems)
     assert not failures, f"axe-core {AXE_VERSION}, WCAG 2.1 A/AA (details: screenshots/axe-report.json):\n" \
