@@ -19,10 +19,11 @@ already built, set ``COURSE_SITE_DIR`` to its folder.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 import pytest
 import test_browser
@@ -81,11 +82,6 @@ AUDIT = """async ([tags, rules, allowed]) => {
 }"""
 
 
-def _audit(page, extra_rules: tuple[str, ...] = ()) -> list[dict]:
-    rules = {rule: {"enabled": True} for rule in extra_rules}
-    return page.evaluate(AUDIT, [WCAG_TAGS, rules, ALLOWED])
-
-
 def _counts(violations: list[dict], *, allowed: bool) -> dict[str, int]:
     """Failing elements by impact (``allowed``: the allow-listed ones instead)."""
     c = Counter(n["impact"] for v in violations for n in v["nodes"] if bool(n["allowed"]) == allowed)
@@ -131,27 +127,45 @@ SWITCH = """async () => {
 SCHEMES = {"light": "default", "dark": "slate"}
 OTHER = {"light": "dark", "dark": "light"}
 
+# A page ready to audit: the fonts in, and every interactive figure drawn from its data (the
+# playground: its controls built and its first run drawn). What is still not ready after
+# ``timeout`` ms is returned.
+READY = """async (timeout) => {
+  await document.fonts.ready;
+  const start = performance.now(), frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const pending = () => [...document.querySelectorAll(".interactive-figure, #pg-app")]
+    .filter(e => e.dataset.state !== "ready");
+  while (pending().length && performance.now() - start < timeout) await frame();
+  return pending().map(e => `${e.id || e.className} (${e.dataset.state || "not started"})`);
+}"""
 
-def _switch(page, name: str) -> None:
-    outcome = page.evaluate(SWITCH)
-    assert outcome in SCHEMES.values(), f"{name}: the scheme toggle: {outcome}"
-
-
-def _scheme_of(page) -> str:
-    attribute = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    return {v: k for k, v in SCHEMES.items()}.get(attribute, attribute)
+# Audit, switch the scheme in place, check that ``shown`` (a selector) is still on screen,
+# audit again; the scheme on the body at each audit is returned with its violations.
+BOTH = """async ([tags, rules, allowed, shown]) => {
+  const audit = %AUDIT%, toggle = %SWITCH%;
+  const scheme = () => document.body.getAttribute("data-md-color-scheme");
+  const schemes = [scheme()], audits = [await audit([tags, rules, allowed])];
+  const switched = await toggle();
+  if (switched !== scheme()) return {error: `the scheme toggle: ${switched}`};
+  const el = shown && document.querySelector(shown);
+  if (shown && !(el && el.getClientRects().length)) return {error: `${shown} is gone after the switch`};
+  schemes.push(scheme());
+  audits.push(await audit([tags, rules, allowed]));
+  return {schemes, audits};
+}""".replace("%AUDIT%", AUDIT).replace("%SWITCH%", SWITCH)
 
 
 def _audit_both(page, scheme: str, name: str, width: int, report: dict, failures: list[str],
-                extra_rules: tuple[str, ...] = (), note: str = "") -> str:
+                extra_rules: tuple[str, ...] = (), note: str = "", shown: str = "") -> str:
     """Audit ``page`` in the ``scheme`` it shows, switch it in place to the other and audit
     again; return the scheme it is left in (the theme stores it: the next page opens in it)."""
-    for now in (scheme, OTHER[scheme]):
-        if now != scheme:
-            _switch(page, name)
-        assert _scheme_of(page) == now, f"{name}: expected the {now} scheme"
+    rules = {rule: {"enabled": True} for rule in extra_rules}
+    out = page.evaluate(BOTH, [WCAG_TAGS, rules, ALLOWED, shown])
+    assert "error" not in out, f"{name}: {out['error']}"
+    for now, seen, violations in zip((scheme, OTHER[scheme]), out["schemes"], out["audits"], strict=True):
+        assert seen == SCHEMES[now], f"{name}: audited with the scheme {seen}, expected the {now} one"
         where = now if width == 1280 else f"{now}, {width} px"
-        _record(report, failures, f"{name} ({where}{note})", _audit(page, extra_rules))
+        _record(report, failures, f"{name} ({where}{note})", violations)
     return OTHER[scheme]
 
 
@@ -161,18 +175,20 @@ def _audit_pages(chromium, base: str, axe: str, system: str, width: int, paths: 
     theme's toggle. The theme remembers the reader's choice, so each page opens in the scheme
     the previous one ended in (the pages alternate between opening light and opening dark);
     the first follows the reader's system preference, ``system`` (the palette's media queries)."""
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=system)
+    # Offline without pausing every request (see test_browser.guard): what leaves the site's
+    # host goes to a proxy that refuses it (a port bound and not listening), and is noted.
+    refuse = socket.socket()
+    refuse.bind(("127.0.0.1", 0))
+    proxy = {"server": f"http://127.0.0.1:{refuse.getsockname()[1]}", "bypass": urlparse(base).hostname}
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=system, proxy=proxy)
     context.add_init_script(axe)  # sent to the browser once, not once per page
     page = context.new_page()
-    test_browser.guard(page, base, problems)
+    test_browser.guard(page, base, problems, intercept=False)
     scheme = system
     for path in paths:
         page.goto(urljoin(base, path), wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        if page.locator(".interactive-figure").count():
-            page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
-        if page.locator("#pg-app").count():  # the playground: its controls built, its first run drawn
-            page.wait_for_selector("#pg-app[data-state='ready']", timeout=15_000)
+        pending = page.evaluate(READY, 15_000)
+        assert not pending, f"{path or '/'}: not ready: {pending}"
         scheme = _audit_both(page, scheme, path or "/", width, report, failures)
     if search:  # the search dialog, open on results (and named: a best-practice rule, asked for here)
         page.goto(base, wait_until="load")
@@ -182,9 +198,10 @@ def _audit_pages(chromium, base: str, axe: str, system: str, width: int, paths: 
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         page.wait_for_function("() => getComputedStyle(document.querySelector('.md-search__output')).opacity"
                                " === '1'")  # faded in: mid-fade colours are not the ones read
-        _audit_both(page, scheme, "/", width, report, failures, ("aria-dialog-name",), ", search open")
-        assert page.locator(".md-search-result__item").first.is_visible(), "the search closed on the switch"
+        _audit_both(page, scheme, "/", width, report, failures, ("aria-dialog-name",), ", search open",
+                    shown=".md-search-result__item")
     context.close()
+    refuse.close()
 
 
 # A phone's layout (the navigation folds into a drawer, tables and code scroll sideways):
