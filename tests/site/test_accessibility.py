@@ -1,9 +1,12 @@
 """Accessibility of the built site in a real headless Chromium, offline.
 
-- An axe-core audit of every page (the topic pages and the report notebooks) in the light
-  and the dark scheme, at 1280 px, and of three pages at a phone's 390 px, and of the
-  search dialog open on results, with the WCAG 2.0 and 2.1 level A and AA rules. axe-core
-  is the npm package at the version pinned below, downloaded once from the npm registry,
+- An axe-core audit of every page (the topic pages, the report notebooks, the playground,
+  the home page) in the light and the dark scheme at 1280 px, of four pages at a phone's
+  390 px in both schemes, and of the search dialog open on results in both, with the WCAG
+  2.0 and 2.1 level A and AA rules. Each page is loaded once and audited twice: in the
+  scheme it opens in, then switched in place by the theme's toggle once the new colours
+  have settled (the body's scheme attribute is checked before each audit). axe-core is the
+  npm package at the version pinned below, downloaded once from the npm registry,
   checked against the registry's integrity hash and cached in .cache/npm/
   (scripts/npm_fetch.py), never committed. Violations are counted per page and scheme by
   impact and written to screenshots/axe-report.json; the test fails on any critical or
