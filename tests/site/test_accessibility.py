@@ -5,7 +5,7 @@
   390 px in both schemes, and of the search dialog open on results in both, with the WCAG
   2.0 and 2.1 level A and AA rules. Each page is loaded once and audited twice: in the
   scheme it opens in, then switched in place by the theme's toggle once the new colours
-  have settled (the body's scheme attribute is checked before each audit). axe-core is the
+  have settled (the body's scheme attribute at each audit is checked). axe-core is the
   npm package at the version pinned below, downloaded once from the npm registry,
   checked against the registry's integrity hash and cached in .cache/npm/
   (scripts/npm_fetch.py), never committed. Violations are counted per page and scheme by
@@ -172,17 +172,13 @@ def _audit_both(page, scheme: str, name: str, width: int, report: dict, failures
     return OTHER[scheme]
 
 
-def _audit_pages(chromium, base: str, axe: str, system: str, width: int, paths: list[str],
+def _audit_pages(chromium, base: str, axe: str, proxy: dict, system: str, width: int, paths: list[str],
                  report: dict, failures: list[str], problems: list[str], *, search: bool) -> None:
     """Every page of ``paths`` in both schemes: as it opens, then switched in place with the
     theme's toggle. The theme remembers the reader's choice, so each page opens in the scheme
     the previous one ended in (the pages alternate between opening light and opening dark);
-    the first follows the reader's system preference, ``system`` (the palette's media queries)."""
-    # Offline without pausing every request (see test_browser.guard): what leaves the site's
-    # host goes to a proxy that refuses it (a port bound and not listening), and is noted.
-    refuse = socket.socket()
-    refuse.bind(("127.0.0.1", 0))
-    proxy = {"server": f"http://127.0.0.1:{refuse.getsockname()[1]}", "bypass": urlparse(base).hostname}
+    the first follows the reader's system preference, ``system`` (the palette's media queries).
+    Requests are not intercepted (``proxy`` keeps them on the machine: see the test)."""
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=system, proxy=proxy)
     context.add_init_script(axe)  # sent to the browser once, not once per page
     page = context.new_page()
@@ -204,7 +200,6 @@ def _audit_pages(chromium, base: str, axe: str, system: str, width: int, paths: 
         _audit_both(page, scheme, "/", width, report, failures, ("aria-dialog-name",), ", search open",
                     shown=".md-search-result__item")
     context.close()
-    refuse.close()
 
 
 # A phone's layout (the navigation folds into a drawer, tables and code scroll sideways):
@@ -215,14 +210,20 @@ PHONE_PAGES = ["", "optimization/", "reports/optimization/", "playground/"]
 def test_axe_wcag21_aa_every_page_light_and_dark(site_dir, base_url, browser, axe_source, screenshots):  # noqa: F811
     """Each page is audited in the light and the dark scheme in one visit: in the scheme it
     opens in, then again after the theme's toggle has switched it in place (and its colour
-    transitions have ended); the body's scheme attribute is checked before each audit. At
+    transitions have ended); the body's scheme attribute at each audit is checked. At
     1280 px the reader's system is light, at 390 px dark, so both first-visit paths are
     covered; the pages after the first open in the scheme the reader chose last."""
     paths = test_browser.page_paths(site_dir)
     report, failures, problems = {}, [], []
     found = (report, failures, problems)
-    _audit_pages(browser, base_url, axe_source, "light", 1280, paths, *found, search=True)
-    _audit_pages(browser, base_url, axe_source, "dark", 390, PHONE_PAGES, *found, search=False)
+    # Offline without pausing every request (see test_browser.guard): what leaves the site's
+    # host goes to a proxy that refuses it (a port bound and not listening), and is noted.
+    with socket.socket() as refuse:
+        refuse.bind(("127.0.0.1", 0))
+        proxy = {"server": f"http://127.0.0.1:{refuse.getsockname()[1]}",
+                 "bypass": urlparse(base_url).hostname}
+        _audit_pages(browser, base_url, axe_source, proxy, "light", 1280, paths, *found, search=True)
+        _audit_pages(browser, base_url, axe_source, proxy, "dark", 390, PHONE_PAGES, *found, search=False)
     (screenshots / "axe-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     assert not problems, "\n".join(problems)
     assert not failures, f"axe-core {AXE_VERSION}, WCAG 2.1 A/AA (details: screenshots/axe-report.json):\n" \
