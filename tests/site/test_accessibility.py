@@ -1,9 +1,12 @@
 """Accessibility of the built site in a real headless Chromium, offline.
 
-- An axe-core audit of every page (the topic pages and the report notebooks) in the light
-  and the dark scheme, at 1280 px, and of three pages at a phone's 390 px, and of the
-  search dialog open on results, with the WCAG 2.0 and 2.1 level A and AA rules. axe-core
-  is the npm package at the version pinned below, downloaded once from the npm registry,
+- An axe-core audit of every page (the topic pages, the report notebooks, the playground,
+  the home page) in the light and the dark scheme at 1280 px, of four pages at a phone's
+  390 px in both schemes, and of the search dialog open on results in both, with the WCAG
+  2.0 and 2.1 level A and AA rules. Each page is loaded once and audited twice: in the
+  scheme it opens in, then switched in place by the theme's toggle once the new colours
+  have settled (the body's scheme attribute at each audit is checked). axe-core is the
+  npm package at the version pinned below, downloaded once from the npm registry,
   checked against the registry's integrity hash and cached in .cache/npm/
   (scripts/npm_fetch.py), never committed. Violations are counted per page and scheme by
   impact and written to screenshots/axe-report.json; the test fails on any critical or
@@ -19,10 +22,11 @@ already built, set ``COURSE_SITE_DIR`` to its folder.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 import pytest
 import test_browser
@@ -81,11 +85,6 @@ AUDIT = """async ([tags, rules, allowed]) => {
 }"""
 
 
-def _audit(page, extra_rules: tuple[str, ...] = ()) -> list[dict]:
-    rules = {rule: {"enabled": True} for rule in extra_rules}
-    return page.evaluate(AUDIT, [WCAG_TAGS, rules, ALLOWED])
-
-
 def _counts(violations: list[dict], *, allowed: bool) -> dict[str, int]:
     """Failing elements by impact (``allowed``: the allow-listed ones instead)."""
     c = Counter(n["impact"] for v in violations for n in v["nodes"] if bool(n["allowed"]) == allowed)
@@ -104,24 +103,92 @@ def _record(report: dict, failures: list[str], name: str, violations: list[dict]
                             + "\n".join(f"    {n['target']}: {n['summary'][:200]}" for n in bad[:4]))
 
 
-def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: list[str],
+# The theme's scheme toggle, as a reader clicks it: the click checks the palette input that
+# the shown toggle label is for (the focus stays where it was), and the theme sets the
+# body's data-md-color-* attributes with transitions off (data-md-color-switching) until the
+# next frame. While they are off, the style of every element and pseudo-element is read:
+# the browser leaves the style of unrendered content (a closed <details>) stale until it is
+# asked, and would then start a colour transition that never runs while it stays unrendered
+# (axe asks). Then, once the theme has turned transitions back on, any transition still
+# running is waited for; one that does not end is an error. axe thus reads the final
+# colours, the same as on a page opened in that scheme.
+SWITCH = """async () => {
+  const label = document.querySelector("input.md-option[name='__palette']:checked").nextElementSibling;
+  document.getElementById(label.htmlFor).click();
+  if (!document.body.hasAttribute("data-md-color-switching")) return "the theme did not switch";
+  for (const el of document.querySelectorAll("*")) {
+    for (const pseudo of [null, "::before", "::after"]) getComputedStyle(el, pseudo).color;
+  }
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  for (let i = 0; i < 100 && document.body.hasAttribute("data-md-color-switching"); i++) await frame();
+  const running = () => document.getAnimations()
+    .filter(a => a instanceof CSSTransition && a.playState === "running");
+  for (let i = 0; i < 200 && running().length; i++) await frame();
+  if (running().length) return `${running().length} colour transitions never ended`;
+  return document.body.getAttribute("data-md-color-scheme");
+}"""
+SCHEMES = {"light": "default", "dark": "slate"}
+OTHER = {"light": "dark", "dark": "light"}
+
+# A page ready to audit: the fonts in, and every interactive figure drawn from its data (the
+# playground: its controls built and its first run drawn). What is still not ready after
+# ``timeout`` ms is returned.
+READY = """async (timeout) => {
+  await document.fonts.ready;
+  const start = performance.now(), frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const pending = () => [...document.querySelectorAll(".interactive-figure, #pg-app")]
+    .filter(e => e.dataset.state !== "ready");
+  while (pending().length && performance.now() - start < timeout) await frame();
+  return pending().map(e => `${e.id || e.className} (${e.dataset.state || "not started"})`);
+}"""
+
+# Audit, switch the scheme in place, check that ``shown`` (a selector) is still on screen,
+# audit again; the scheme on the body at each audit is returned with its violations.
+BOTH = """async ([tags, rules, allowed, shown]) => {
+  const audit = %AUDIT%, toggle = %SWITCH%;
+  const scheme = () => document.body.getAttribute("data-md-color-scheme");
+  const schemes = [scheme()], audits = [await audit([tags, rules, allowed])];
+  const switched = await toggle();
+  if (switched !== scheme()) return {error: `the scheme toggle: ${switched}`};
+  const el = shown && document.querySelector(shown);
+  if (shown && !(el && el.getClientRects().length)) return {error: `${shown} is gone after the switch`};
+  schemes.push(scheme());
+  audits.push(await audit([tags, rules, allowed]));
+  return {schemes, audits};
+}""".replace("%AUDIT%", AUDIT).replace("%SWITCH%", SWITCH)
+
+
+def _audit_both(page, scheme: str, name: str, width: int, report: dict, failures: list[str],
+                extra_rules: tuple[str, ...] = (), note: str = "", shown: str = "") -> str:
+    """Audit ``page`` in the ``scheme`` it shows, switch it in place to the other and audit
+    again; return the scheme it is left in (the theme stores it: the next page opens in it)."""
+    rules = {rule: {"enabled": True} for rule in extra_rules}
+    out = page.evaluate(BOTH, [WCAG_TAGS, rules, ALLOWED, shown])
+    assert "error" not in out, f"{name}: {out['error']}"
+    for now, seen, violations in zip((scheme, OTHER[scheme]), out["schemes"], out["audits"], strict=True):
+        assert seen == SCHEMES[now], f"{name}: audited with the scheme {seen}, expected the {now} one"
+        where = now if width == 1280 else f"{now}, {width} px"
+        _record(report, failures, f"{name} ({where}{note})", violations)
+    return OTHER[scheme]
+
+
+def _audit_pages(chromium, base: str, axe: str, proxy: dict, system: str, width: int, paths: list[str],
                  report: dict, failures: list[str], problems: list[str], *, search: bool) -> None:
-    expected = {"light": "default", "dark": "slate"}[scheme]
-    # A first visit follows the reader's system preference (the palette's media queries).
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    """Every page of ``paths`` in both schemes: as it opens, then switched in place with the
+    theme's toggle. The theme remembers the reader's choice, so each page opens in the scheme
+    the previous one ended in (the pages alternate between opening light and opening dark);
+    the first follows the reader's system preference, ``system`` (the palette's media queries).
+    Requests are not intercepted (``proxy`` keeps them on the machine: see the test)."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=system, proxy=proxy)
     context.add_init_script(axe)  # sent to the browser once, not once per page
     page = context.new_page()
-    test_browser.guard(page, base, problems)
-    where = scheme if width == 1280 else f"{scheme}, {width} px"
+    test_browser.guard(page, base, problems, intercept=False)
+    scheme = system
     for path in paths:
         page.goto(urljoin(base, path), wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        if page.locator(".interactive-figure").count():
-            page.wait_for_selector(".interactive-figure[data-state='ready']", timeout=10_000)
-        if page.locator("#pg-app").count():  # the playground: its controls built, its first run drawn
-            page.wait_for_selector("#pg-app[data-state='ready']", timeout=15_000)
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected, path
-        _record(report, failures, f"{path or '/'} ({where})", _audit(page))
+        pending = page.evaluate(READY, 15_000)
+        assert not pending, f"{path or '/'}: not ready: {pending}"
+        scheme = _audit_both(page, scheme, path or "/", width, report, failures)
     if search:  # the search dialog, open on results (and named: a best-practice rule, asked for here)
         page.goto(base, wait_until="load")
         page.wait_for_load_state("networkidle")  # the search index is loaded
@@ -130,7 +197,8 @@ def _audit_pages(chromium, base: str, axe: str, scheme: str, width: int, paths: 
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         page.wait_for_function("() => getComputedStyle(document.querySelector('.md-search__output')).opacity"
                                " === '1'")  # faded in: mid-fade colours are not the ones read
-        _record(report, failures, f"/ ({where}, search open)", _audit(page, ("aria-dialog-name",)))
+        _audit_both(page, scheme, "/", width, report, failures, ("aria-dialog-name",), ", search open",
+                    shown=".md-search-result__item")
     context.close()
 
 
@@ -140,12 +208,22 @@ PHONE_PAGES = ["", "optimization/", "reports/optimization/", "playground/"]
 
 
 def test_axe_wcag21_aa_every_page_light_and_dark(site_dir, base_url, browser, axe_source, screenshots):  # noqa: F811
+    """Each page is audited in the light and the dark scheme in one visit: in the scheme it
+    opens in, then again after the theme's toggle has switched it in place (and its colour
+    transitions have ended); the body's scheme attribute at each audit is checked. At
+    1280 px the reader's system is light, at 390 px dark, so both first-visit paths are
+    covered; the pages after the first open in the scheme the reader chose last."""
     paths = test_browser.page_paths(site_dir)
     report, failures, problems = {}, [], []
     found = (report, failures, problems)
-    for scheme in ("light", "dark"):
-        _audit_pages(browser, base_url, axe_source, scheme, 1280, paths, *found, search=True)
-        _audit_pages(browser, base_url, axe_source, scheme, 390, PHONE_PAGES, *found, search=False)
+    # Offline without pausing every request (see test_browser.guard): what leaves the site's
+    # host goes to a proxy that refuses it (a port bound and not listening), and is noted.
+    with socket.socket() as refuse:
+        refuse.bind(("127.0.0.1", 0))
+        proxy = {"server": f"http://127.0.0.1:{refuse.getsockname()[1]}",
+                 "bypass": urlparse(base_url).hostname}
+        _audit_pages(browser, base_url, axe_source, proxy, "light", 1280, paths, *found, search=True)
+        _audit_pages(browser, base_url, axe_source, proxy, "dark", 390, PHONE_PAGES, *found, search=False)
     (screenshots / "axe-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     assert not problems, "\n".join(problems)
     assert not failures, f"axe-core {AXE_VERSION}, WCAG 2.1 A/AA (details: screenshots/axe-report.json):\n" \

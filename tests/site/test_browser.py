@@ -194,9 +194,14 @@ PAGE_FACTS = r"""() => {
 }"""
 
 
-def guard(page, base_url: str, problems: list[str], *, statuses: bool = True) -> None:
+def guard(page, base_url: str, problems: list[str], *, statuses: bool = True, intercept: bool = True) -> None:
     """Record on ``problems`` every console error, page error and (with ``statuses``) HTTP
-    error of ``page``, and abort any request that leaves the site's host (noted too)."""
+    error of ``page``, and abort any request that leaves the site's host (noted too).
+
+    Without ``intercept``, off-site requests are only noted: the caller keeps them from
+    leaving the machine another way (a context whose proxy refuses them, as in
+    test_accessibility.py). Intercepting pauses every request of the page on its way and
+    turns the browser's cache off, which costs about 0.1 s a page."""
     host = urlparse(base_url).netloc
 
     def route(r):
@@ -206,7 +211,15 @@ def guard(page, base_url: str, problems: list[str], *, statuses: bool = True) ->
         else:
             r.continue_()
 
-    page.route("**/*", route)
+    def note(r):
+        url = urlparse(r.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != host:
+            problems.append(f"off-site request {r.url}")
+
+    if intercept:
+        page.route("**/*", route)
+    else:
+        page.on("request", note)
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     if statuses:
