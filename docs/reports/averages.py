@@ -40,10 +40,10 @@ if importlib.util.find_spec("course_code") is None:
 # so the numbers below are the page's; anywhere else it is computed here once and cached.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "What to try next")
+import dataclasses  # for your own variants (see "What to try next")
 
 import matplotlib.pyplot as plt
-import numpy as np  # noqa: F401 (for "What to try next")
+import numpy as np  # used in "What to try next"
 
 from course_code import build, figures
 from course_code.averages import ewa

@@ -82,7 +82,7 @@ print(f"statistics as constants:   relative difference {wrong:.2e}")
 # a while, and cached for the next call.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "Try it")
+import dataclasses  # for your own variants (see "Try it")
 
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display

@@ -40,7 +40,7 @@ if importlib.util.find_spec("course_code") is None:
 # a while, and cached for the next call.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "Try it")
+import dataclasses  # for your own variants (see "Try it")
 
 import matplotlib.pyplot as plt
 

@@ -51,7 +51,7 @@ if importlib.util.find_spec("course_code") is None:
 # chosen on dev and the three test accuracies.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "Try it")
+import dataclasses  # for your own variants (see "Try it")
 
 import matplotlib.pyplot as plt
 import numpy as np

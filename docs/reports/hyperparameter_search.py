@@ -37,7 +37,7 @@ if importlib.util.find_spec("course_code") is None:
 # $1 - \beta = 10^r$. Count how many of a thousand draws land in each decade:
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "Try it")
+import dataclasses  # for your own variants (see "Try it")
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -41,7 +41,7 @@ if importlib.util.find_spec("course_code") is None:
 # and cached for the next.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "What to try next")
+import dataclasses  # for your own variants (see "What to try next")
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -42,7 +42,7 @@ if importlib.util.find_spec("tensorflow") is None:
 # encoding, with the values the course expects.
 
 # %%
-import dataclasses  # noqa: F401 (for your own variants: see "Try it")
+import dataclasses  # for your own variants (see "Try it")
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
