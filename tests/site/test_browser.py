@@ -129,6 +129,14 @@ def screenshots() -> Path:
 pytestmark = pytest.mark.slow
 
 
+def write_record(path: Path, measured: dict) -> None:
+    """Write what a test module measured (numbers the report quotes) to ``path`` as JSON,
+    when it measured anything (a module deselected or skipped writes nothing)."""
+    if measured:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(measured, indent=2) + "\n")
+
+
 def page_paths(site_dir: Path) -> list[str]:
     """URL paths of every HTML page (404.html aside)."""
     paths = []

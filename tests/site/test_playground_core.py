@@ -103,9 +103,7 @@ def page(browser, base_url):  # noqa: F811 (the imported fixture)
 @pytest.fixture(scope="module", autouse=True)
 def record_figures():
     yield
-    if FIGURES:
-        RECORD.parent.mkdir(exist_ok=True)
-        RECORD.write_text(json.dumps(FIGURES, indent=2) + "\n")
+    test_browser.write_record(RECORD, FIGURES)
 
 
 def js_params(params: dict) -> dict:
