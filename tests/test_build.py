@@ -418,3 +418,38 @@ def test_the_runs_that_use_tensorflow_share_one_worker_process():
     assert names == [["tensorflow_intro", "framework_equivalence"], ["initialization"], ["softmax"],
                      ["framework_equivalence"]]
     assert all(t.run for t in chains[0]) and not chains[-1][0].run  # a render imports no TensorFlow
+
+
+def test_pool_processes_get_one_blas_and_one_tensorflow_thread(monkeypatch, tmp_path):
+    from concurrent.futures import Future
+
+    seen = []
+
+    class Pool:  # records the environment a spawned worker would inherit; runs nothing
+        def __init__(self, *args, **kwargs):
+            seen.append(dict(os.environ))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, chain):
+            future = Future()
+            future.set_result([(t.name, "ran", 0.0, "") for t in chain])
+            return future
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", Pool)
+    for name in runner.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's value wins
+    tasks = [runner._Task(n, None, 0, Path("r"), Path("d"), {}, run=False)
+             for n in ("initialization", "softmax")]
+    out = list(runner._execute(tasks, 2, tmp_path, lambda line: None))
+    assert sorted(name for name, *_ in out) == ["initialization", "softmax"]
+    (env,) = seen
+    assert {k: env[k] for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS")} \
+        == dict.fromkeys(("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS"), "1")
+    assert env["OMP_NUM_THREADS"] == "3"
+    assert "TF_NUM_INTRAOP_THREADS" not in os.environ  # the parent's environment is restored

@@ -109,13 +109,12 @@ def render(name: str, report, directory: Path) -> None:
                 svg = io.BytesIO()
                 fig.savefig(svg, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
                 (directory / f"{fig_name}{suffix}.svg").write_bytes(_palette_images(svg.getvalue()))
-        (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
-        if fig_name == report.thumbnail:  # drawn afresh: the PNG's layout is computed at its own size
-            for variant, suffix in (("light", ""), ("dark", "-dark")):
-                with theme(variant):
-                    fig = Figure(figsize=spec.size, layout="constrained")
-                    spec.draw(fig)
+                if fig_name == report.thumbnail:
+                    # The same figure again, as PNG: constrained layout runs again for the new
+                    # renderer (a panel may move by a pixel or two against a fresh drawing,
+                    # nothing a card shows), and the figure is not drawn twice.
                     _save_thumbnail(fig, spec.size[0], directory / f"{fig_name}-thumb{suffix}.png")
+        (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
     for table_name, markdown in report.tables.items():
         (directory / f"{table_name}.md").write_text(markdown)
     (directory / "metrics.json").write_text(json.dumps(report.metrics, indent=2, sort_keys=True) + "\n")

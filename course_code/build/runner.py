@@ -138,8 +138,12 @@ def _quiet_native_stderr():
                 sys.stderr.flush()
 
 
-#: The thread-count variables of the BLAS libraries NumPy may be built with.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+#: The thread-count variables of the BLAS libraries NumPy may be built with, and TensorFlow's
+#: own pools (its ops on these small tensors gain nothing from a second thread, and the
+#: threads compete with the other worker: the TensorFlow page's run took ~30 s beside another
+#: worker with TensorFlow's default pools, ~25 s with one thread each, same numbers).
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
 def _worker(tasks: list[_Task]) -> list[tuple[str, str, float, str]]:
@@ -219,7 +223,7 @@ def _execute(tasks: list[_Task], jobs: int, cache_dir: Path, progress: Callable[
     # One BLAS thread per pool process: `jobs` processes already fill the cores, and BLAS threads
     # on top of them oversubscribe the machine (many times slower on a loaded 2-core machine).
     # The variables must be set before a spawned process imports NumPy; a value the user set wins.
-    added = {k: "1" for k in BLAS_THREAD_VARIABLES if k not in os.environ}
+    added = {k: "1" for k in THREAD_VARIABLES if k not in os.environ}
     os.environ.update(added)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
