@@ -17,6 +17,9 @@ is PID), a report starts as soon as the Results it reads are in the cache, or wh
 ended. Reports run side by side, one kernel per core. A cell that raises fails the build
 (the error is printed with the report's name).
 
+Each executed notebook is also converted to HTML for its page right away
+(``hook_notebooks.convert_ahead``), while the experiments still run.
+
 From three reports to run, their kernels are forked from one process that has already
 imported ipykernel, NumPy, matplotlib and ``course_code`` (``scripts/warm_kernels.py``):
 the same kernels and outputs, without a second of start-up each (``--fresh-kernels``: not).
@@ -53,6 +56,7 @@ from course_code.build.runner import (  # NATIVE_LOG: TensorFlow's log lines
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hook_notebooks
 import warm_kernels
 from prose_numbers import check_file
 
@@ -62,6 +66,7 @@ CACHE_ROOT = ROOT / ".cache"
 CACHE = CACHE_ROOT / "reports"
 KEEP = 4  # executed versions kept per report
 WARM_FROM = 3  # reports to run from which their kernels are forked from a warm process
+_CONVERTING = threading.Lock()
 LIBRARIES = ("numpy", "matplotlib", "jupytext", "nbclient", "ipykernel", "nbformat", "pillow")
 FORMAT = b"png-palette-256"  # how outputs are post-processed (see _palette_png)
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
@@ -207,6 +212,11 @@ def _run_one(source: Path, cached: Path, timeout: int, kernel_manager=None) -> f
         stale.unlink()
     _write_if_changed(cached, data)
     _write_if_changed(source.with_suffix(".ipynb"), data)
+    with _CONVERTING:  # nbconvert holds the GIL: one at a time
+        try:
+            hook_notebooks.convert_ahead(str(source.with_suffix(".ipynb")))
+        except Exception as e:  # mkdocs converts it then, and reports any error
+            print(f"  report {source.stem}: not converted ahead of mkdocs ({e!r})", file=sys.stderr)
     return time.perf_counter() - start
 
 

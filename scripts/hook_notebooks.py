@@ -71,6 +71,33 @@ def cache_path(notebook: str) -> Path:
     return CACHE_DIR / f"{hasher.hexdigest()}.json"
 
 
+def convert_ahead(notebook: str) -> bool:
+    """Convert ``notebook`` now and write the cache entry the plugin would write when mkdocs
+    renders its page (the same function calls, the same JSON), so that mkdocs only reads it.
+
+    ``scripts/build_reports.py`` calls this right after a report executes, while the
+    experiments still run: the conversion (~0.2 s a notebook) then overlaps with them instead
+    of delaying the end of the build. False if the entry was already there.
+    """
+    cached = cache_path(notebook)
+    if cached.is_file():
+        return False
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+    options = {k: OPTIONS[k] for k in (
+        "execute", "kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
+        "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")}
+    body = convert.nb2html(notebook, **options)
+    toc_tokens, title = _get_nb_toc_tokens(notebook, OPTIONS["toc_depth"])
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+    entry = {"content": body, "toc_tokens": toc_tokens, "title": title}
+    partial.write_text(json.dumps(entry), encoding="utf-8")
+    os.replace(partial, cached)  # a reader never sees half an entry
+    return True
+
+
 def _plugin(config):
     """The mkdocs-jupyter plugin, imported and set up on first use."""
     if not _PLUGIN:

@@ -87,3 +87,27 @@ def test_an_uncached_notebook_goes_to_the_plugin(hook, tmp_path, monkeypatch):
     page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(_notebook(tmp_path))))
     assert hook.on_pre_page(page, config={}, files=None) is page
     assert calls == [page]
+
+
+def test_a_notebook_converted_ahead_is_the_entry_the_plugin_writes(hook, tmp_path):
+    import nbformat
+    from mkdocs_jupyter import plugin as mkdocs_jupyter
+
+    notebook = _notebook(tmp_path, nbformat.writes(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Demo report\n\nSome *text*.\n\n## A section"),
+        nbformat.v4.new_code_cell("print(6 * 7)", outputs=[nbformat.v4.new_output("stream", text="42\n")])])))
+    assert hook.convert_ahead(str(notebook)) is True
+    ahead = hook.cache_path(str(notebook)).read_bytes()
+    assert hook.convert_ahead(str(notebook)) is False  # already there
+    hook.cache_path(str(notebook)).unlink()
+    # the plugin converts the same notebook as it does inside mkdocs and writes its entry
+    plugin = mkdocs_jupyter.Plugin()
+    assert not plugin.load_config(hook.OPTIONS)[0]
+    plugin.on_pre_build({})
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(notebook), src_path="reports/demo.ipynb",
+                                                url="reports/demo/"), abs_url="/reports/demo/",
+                           content=None, toc=None, title=None)
+    page = plugin.on_pre_page(page, config={}, files=None)
+    page.render({}, None)
+    assert hook.cache_path(str(notebook)).read_bytes() == ahead
+    assert json.loads(ahead)["title"] == "Demo report" and "42" in json.loads(ahead)["content"]
