@@ -110,9 +110,9 @@ def render(name: str, report, directory: Path) -> None:
                 fig.savefig(svg, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
                 (directory / f"{fig_name}{suffix}.svg").write_bytes(_palette_images(svg.getvalue()))
                 if fig_name == report.thumbnail:
-                    # The same figure again, as PNG: constrained layout runs again for the new
-                    # renderer (a panel may move by a pixel or two against a fresh drawing,
-                    # nothing a card shows), and the figure is not drawn twice.
+                    # The same figure again, as PNG, in the layout the SVG was given: not
+                    # built a second time, nor laid out again (a third of a PNG save).
+                    fig.set_layout_engine("none")
                     _save_thumbnail(fig, spec.size[0], directory / f"{fig_name}-thumb{suffix}.png")
         (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
     for table_name, markdown in report.tables.items():
