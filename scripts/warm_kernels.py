@@ -109,6 +109,8 @@ def _kernel(request: dict, fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
+        if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+            del sys.path[0]  # this script's folder; ipykernel_launcher drops its own entry too
         sys.stdin, sys.stdout, sys.stderr = (open(i, mode, closefd=False)
                                              for i, mode in ((0, "r"), (1, "w"), (2, "w")))
         from ipykernel.kernelapp import IPKernelApp
@@ -193,7 +195,12 @@ def serve(path: str) -> None:
 def stand_in(path: str, argv: list[str]) -> int:
     """Have the template fork a kernel with ``argv``; forward signals to it; return its exit code."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    conn.connect(path)
+    try:
+        conn.connect(path)
+    except OSError as e:
+        print(f"no kernel template listens at {path} ({e}): it has exited; see the build's log",
+              file=sys.stderr)
+        return 1
     _send(conn, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}, (0, 1, 2))
     reply, _ = _receive(conn)
     if reply is None:

@@ -64,6 +64,7 @@ def test_a_forked_kernel_gives_the_bytes_of_a_fresh_kernel(tmp_path, manager, mo
     source = _report(tmp_path, (
         "import os, sys\nimport matplotlib.pyplot as plt\nfrom IPython.display import Markdown\n"
         "print('cwd', os.path.basename(os.getcwd()), 'hash seed', os.environ['PYTHONHASHSEED'])\n"
+        "print('scripts/ on the path:', any(p.endswith('scripts') for p in sys.path))\n"
         "print('to stderr', file=sys.stderr)\n"
         "plt.plot([0, 1], [1, 0])\nplt.show()\nMarkdown('**bold**')"))
     fresh = reports.execute(source, timeout=60)
@@ -74,6 +75,7 @@ def test_a_forked_kernel_gives_the_bytes_of_a_fresh_kernel(tmp_path, manager, mo
     assert kinds.count("display_data") == 1 and kinds[-1] == "execute_result"  # the figure, the Markdown
     text = "".join("".join(o.get("text", "")) for o in outputs)
     assert f"cwd {tmp_path.name}" in text and "to stderr" in text
+    assert "scripts/ on the path: False" in text  # the template's own folder is not importable
 
 
 def test_a_failing_cell_in_a_forked_kernel_fails_with_the_report_name(tmp_path, manager):
