@@ -453,3 +453,14 @@ def test_pool_processes_get_one_blas_and_one_tensorflow_thread(monkeypatch, tmp_
         == dict.fromkeys(("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OPENBLAS_NUM_THREADS"), "1")
     assert env["OMP_NUM_THREADS"] == "3"
     assert "TF_NUM_INTRAOP_THREADS" not in os.environ  # the parent's environment is restored
+
+
+def test_the_dark_svg_swaps_the_theme_colours_and_refuses_an_ambiguous_swap():
+    from course_code.figures.plotting import THEME_COLORS
+
+    (fg, grid), (dark_fg, dark_grid) = THEME_COLORS["light"], THEME_COLORS["dark"]
+    svg = '<text style="fill: {}"/><path style="stroke: {}"/><path style="stroke: #0072b2"/>'
+    light = svg.format(fg, grid).encode()
+    assert render.dark_from_light(light) == svg.format(dark_fg, dark_grid).encode()
+    # a figure that already uses a dark-theme colour: swapping would merge two colours
+    assert render.dark_from_light(light + f'<path style="fill: {dark_fg}"/>'.encode()) is None

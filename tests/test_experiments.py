@@ -150,6 +150,33 @@ def test_figures_draw(name, tmp_path):
             svg = (tmp_path / f"{fig}{suffix}.svg").read_text()
             assert svg.startswith("<?xml") and "</svg>" in svg
         assert f"generated/{name}/{fig}.svg" in (tmp_path / f"{fig}.md").read_text()
+        # The dark SVG is the light one with the theme's colours swapped: the figure drawn in
+        # the dark theme must give the same file (up to marker ids, hashes of marker styles).
+        drawn = _drawn_svg(report.figures[fig], "dark")
+        assert _marker_ids_out((tmp_path / f"{fig}-dark.svg").read_bytes()) == _marker_ids_out(drawn), \
+            f"{name}/{fig}: drawing it in the dark theme gives another figure than swapping colours"
+
+
+def _drawn_svg(spec, variant: str) -> bytes:
+    import io
+
+    from matplotlib.figure import Figure
+
+    from course_code.build.render import _palette_images
+    from course_code.figures.plotting import theme
+
+    with theme(variant):
+        fig = Figure(figsize=spec.size, layout="constrained")
+        spec.draw(fig)
+        out = io.BytesIO()
+        fig.savefig(out, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
+    return _palette_images(out.getvalue())
+
+
+def _marker_ids_out(svg: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'(id="|#)m[0-9a-f]{10}\b', rb"\1m-id", svg)
 
 
 def test_report_rejects_clashing_names():

@@ -9,7 +9,10 @@ What it writes into a folder::
     metrics.json                     headline numbers and claims quoted by the pages
     <data>.json                      data of the interactive figures (figures.report.encode_data)
 
-The same Report always gives the same bytes (no dates, fixed SVG ids, palettized images).
+A figure is drawn in the light theme; its dark SVG is the light one with the theme's two
+colours swapped (:func:`dark_from_light`), except for the thumbnail's figure, drawn in both
+themes for its PNGs. The same Report always gives the same bytes (no dates, fixed SVG ids,
+palettized images).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import json
 import re
 from pathlib import Path
 
-__all__ = ["THUMB_WIDTH", "palette", "render"]
+__all__ = ["THUMB_WIDTH", "dark_from_light", "palette", "render"]
 
 THUMB_WIDTH = 720  # pixels of a home-page thumbnail (cards are ~350 CSS px: sharp at 2x)
 EMBEDDED_PNG = re.compile(rb"data:image/png;base64,([A-Za-z0-9+/=\n]+)")
@@ -90,6 +93,22 @@ def _figure_markdown(name: str, fig: str, alt: str) -> str:
             f'![{alt}]({base}-dark.svg#only-dark){{ loading=lazy }}\n')
 
 
+def dark_from_light(svg: bytes) -> bytes | None:
+    """A figure's dark-theme SVG made from its light-theme SVG by swapping the two colours the
+    themes differ in (``figures.plotting.THEME_COLORS``): the figure is laid out and drawn
+    once instead of twice. Marker ids (hashes matplotlib takes of each marker's style) stay
+    the light ones. None if a dark colour already occurs in the light SVG (a swap would then
+    merge two colours): the caller draws the dark figure instead."""
+    from ..figures.plotting import THEME_COLORS
+
+    light, dark = ([c.lower().encode() for c in THEME_COLORS[v]] for v in ("light", "dark"))
+    if any(c in svg for c in dark):
+        return None
+    for old, new in zip(light, dark, strict=True):
+        svg = svg.replace(old, new)
+    return svg
+
+
 def render(name: str, report, directory: Path) -> None:
     """Write the files of topic ``name``'s ``report`` into ``directory`` (which must exist)."""
     import matplotlib
@@ -102,13 +121,19 @@ def render(name: str, report, directory: Path) -> None:
     from ..figures.report import encode_data
 
     for fig_name, spec in report.figures.items():
+        light = None  # the light SVG, once drawn
         for variant, suffix in (("light", ""), ("dark", "-dark")):
+            dark = dark_from_light(light) if light is not None else None
+            if dark is not None and fig_name != report.thumbnail:  # (a thumbnail's PNG needs drawing)
+                (directory / f"{fig_name}{suffix}.svg").write_bytes(dark)
+                continue
             with theme(variant):
                 fig = Figure(figsize=spec.size, layout="constrained")
                 spec.draw(fig)
                 svg = io.BytesIO()
                 fig.savefig(svg, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
-                (directory / f"{fig_name}{suffix}.svg").write_bytes(_palette_images(svg.getvalue()))
+                light = _palette_images(svg.getvalue())
+                (directory / f"{fig_name}{suffix}.svg").write_bytes(light)
                 if fig_name == report.thumbnail:
                     # The same figure again, as PNG, in the layout the SVG was given: not
                     # built a second time, nor laid out again (a third of a PNG save).

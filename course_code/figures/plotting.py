@@ -19,6 +19,7 @@ from ..network import forward
 __all__ = [
     "CLASS_COLORS",
     "COLORS",
+    "THEME_COLORS",
     "plot_costs",
     "plot_data",
     "plot_decision_boundary",
@@ -32,6 +33,11 @@ CLASS_COLORS = ("#D55E00", "#0072B2")
 
 _FOREGROUND = {"light": "#1f2328", "dark": "#e3e5e8"}
 _GRID = {"light": "#d0d7de", "dark": "#4a5058"}
+#: All that differs between the two themes: the foreground (text, axes, ticks) and the grid
+#: colour. The build therefore writes a figure's dark SVG from its light one by swapping
+#: them (``course_code.build.render``); a figure whose drawing depended on the theme in any
+#: other way would need drawing twice (the tests draw every figure both ways and compare).
+THEME_COLORS = {name: (_FOREGROUND[name], _GRID[name]) for name in _FOREGROUND}
 
 
 @contextmanager
