@@ -224,10 +224,16 @@ def stand_in(path: str, argv: list[str]) -> int:
 
 
 # ---------------------------------------------------------------------- for build_reports
+def template_command(path: str) -> list[str]:
+    """The command line of the template listening at ``path``."""
+    return [sys.executable, __file__, "serve", path]
+
+
 @contextlib.contextmanager
 def kernels(env: dict[str, str], *, timeout: float = 60.0):
     """Start the template with ``env``; yield a jupyter_client kernel manager class whose
-    kernels are forked from it (None where fork or Unix sockets are missing); stop it after."""
+    kernels are forked from it; stop it after. Yields None (ordinary kernels) where fork or
+    Unix sockets are missing, or when the template does not start (the reason is printed)."""
     if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket.socket, "sendmsg")):
         yield None
         return
@@ -235,16 +241,20 @@ def kernels(env: dict[str, str], *, timeout: float = 60.0):
 
     with tempfile.TemporaryDirectory(prefix="kernels-") as tmp:
         path = str(Path(tmp) / "template.sock")
-        template = subprocess.Popen([sys.executable, __file__, "serve", path], env=env,
-                                    stdin=subprocess.DEVNULL)
+        template = subprocess.Popen(template_command(path), env=env, stdin=subprocess.DEVNULL)
         try:
-            start = time.perf_counter()
-            while not os.path.exists(path):
+            start, problem = time.perf_counter(), None
+            while not os.path.exists(path) and problem is None:
                 if template.poll() is not None:
-                    raise RuntimeError(f"the kernel template exited with status {template.returncode}")
-                if time.perf_counter() - start > timeout:
-                    raise RuntimeError(f"the kernel template was not ready within {timeout:.0f} s")
+                    problem = f"it exited with status {template.returncode}"
+                elif time.perf_counter() - start > timeout:
+                    problem = f"it was not ready within {timeout:.0f} s"
                 time.sleep(0.02)
+            if problem is not None:  # the reports still run, each in a kernel started afresh
+                print(f"  the kernel template did not start ({problem}): kernels start afresh",
+                      file=sys.stderr)
+                yield None
+                return
 
             class ForkedKernelManager(AsyncKernelManager):
                 """Starts the stand-in (this file's ``kernel`` command) instead of ipykernel_launcher."""

@@ -126,3 +126,11 @@ def test_the_template_refuses_to_preload_what_a_fork_would_break():
                           env={**os.environ, "MPLBACKEND": "Agg"})
     assert proc.returncode != 0
     assert "the kernel template imported matplotlib.pyplot" in proc.stderr
+
+
+def test_a_template_that_does_not_start_leaves_ordinary_kernels(monkeypatch, capsys):
+    monkeypatch.setattr(warm_kernels, "template_command",
+                        lambda path: [sys.executable, "-c", "raise SystemExit(3)"])
+    with warm_kernels.kernels(dict(os.environ)) as manager_class:
+        assert manager_class is None
+    assert "the kernel template did not start (it exited with status 3)" in capsys.readouterr().err
