@@ -120,25 +120,32 @@ def render(name: str, report, directory: Path) -> None:
     from ..figures.plotting import theme
     from ..figures.report import encode_data
 
+    def draw(spec, variant: str, svg_path: Path, thumb_path: Path | None) -> bytes:
+        """Draw ``spec`` in the ``variant`` theme; write its SVG (and PNG thumbnail); the SVG bytes."""
+        with theme(variant):
+            fig = Figure(figsize=spec.size, layout="constrained")
+            spec.draw(fig)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
+            svg = _palette_images(buffer.getvalue())
+            svg_path.write_bytes(svg)
+            if thumb_path is not None:
+                # The same figure again, as PNG, in the layout the SVG was given: not built a
+                # second time, nor laid out again (a third of a PNG save).
+                fig.set_layout_engine("none")
+                _save_thumbnail(fig, spec.size[0], thumb_path)
+        return svg
+
     for fig_name, spec in report.figures.items():
-        light = None  # the light SVG, once drawn
-        for variant, suffix in (("light", ""), ("dark", "-dark")):
-            dark = dark_from_light(light) if light is not None else None
-            if dark is not None and fig_name != report.thumbnail:  # (a thumbnail's PNG needs drawing)
-                (directory / f"{fig_name}{suffix}.svg").write_bytes(dark)
-                continue
-            with theme(variant):
-                fig = Figure(figsize=spec.size, layout="constrained")
-                spec.draw(fig)
-                svg = io.BytesIO()
-                fig.savefig(svg, format="svg", dpi=150, metadata={"Date": None, "Creator": None})
-                light = _palette_images(svg.getvalue())
-                (directory / f"{fig_name}{suffix}.svg").write_bytes(light)
-                if fig_name == report.thumbnail:
-                    # The same figure again, as PNG, in the layout the SVG was given: not
-                    # built a second time, nor laid out again (a third of a PNG save).
-                    fig.set_layout_engine("none")
-                    _save_thumbnail(fig, spec.size[0], directory / f"{fig_name}-thumb{suffix}.png")
+        thumb = fig_name == report.thumbnail  # its dark PNG needs the figure drawn in the dark theme
+        light = draw(spec, "light", directory / f"{fig_name}.svg",
+                     directory / f"{fig_name}-thumb.png" if thumb else None)
+        dark = None if thumb else dark_from_light(light)
+        if dark is None:
+            draw(spec, "dark", directory / f"{fig_name}-dark.svg",
+                 directory / f"{fig_name}-thumb-dark.png" if thumb else None)
+        else:
+            (directory / f"{fig_name}-dark.svg").write_bytes(dark)
         (directory / f"{fig_name}.md").write_text(_figure_markdown(name, fig_name, spec.alt))
     for table_name, markdown in report.tables.items():
         (directory / f"{table_name}.md").write_text(markdown)
