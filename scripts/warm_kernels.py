@@ -56,10 +56,9 @@ FDS = 3  # stdin, stdout, stderr of the stand-in
 
 def _send(conn: socket.socket, message: dict, fds: tuple[int, ...] = ()) -> None:
     data = json.dumps(message).encode() + b"\n"
-    if fds:
-        conn.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
-    else:
-        conn.sendall(data)
+    if fds:  # the descriptors go with the first bytes; what sendmsg did not send follows
+        data = data[conn.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))]):]
+    conn.sendall(data)
 
 
 def _receive(conn: socket.socket, with_fds: bool = False) -> tuple[dict | None, list[int]]:
