@@ -97,3 +97,15 @@ def test_tables_say_what_is_not_comparable():
     S, K = exp.TINY.sweep_seeds, len(exp.TINY.sweep_lambdas)
     assert result.seed_accuracy["none"].shape == (2, 2) and result.sweep_accuracy.shape == (S, K, 3)
     assert result.X_dev.shape == (2, exp.TINY.n_dev) and "(chosen)" in t["sweep_table"]
+
+
+def test_a_training_change_inside_the_seed_spread_is_called_so(short):
+    """The claim compares each regularizer's mean change with the unregularized seeds' spread."""
+    def with_train(none, l2, dropout):
+        seeds = {v: np.column_stack([np.array(a, float), np.full(len(a), 0.8)])
+                 for v, a in (("none", none), ("l2", l2), ("dropout", dropout))}
+        return regularization_fig.metrics(dataclasses.replace(short, seed_accuracy=seeds))["claims"]
+
+    assert with_train([0.90, 1.00], [0.94, 0.94], [0.96, 0.96])["train_changes_within_none_spread"]
+    assert not with_train([0.90, 1.00], [0.80, 0.80], [0.96, 0.96])["train_changes_within_none_spread"]
+    assert not with_train([0.95, 0.95], [0.94, 0.94], [0.95, 0.95])["train_changes_within_none_spread"]

@@ -143,3 +143,34 @@ def test_bad_training_config_is_refused():
         exp.Config(trained_accuracy=0.0)
     with pytest.raises(ValueError, match="train_hidden"):
         exp.Config(train_hidden=0)
+
+
+def _with_final_costs(result, final, dead, dev):
+    """``result`` with each init's runs replaced: final cost, dead layer and dev accuracy per seed."""
+    tr = result.training
+    costs = {n: np.column_stack([tr.costs[n][:, :-1], final]) for n in exp.INITS}
+    return dataclasses.replace(result, training=dataclasses.replace(
+        tr, costs=costs, dead_layer={n: np.array(dead) for n in exp.INITS},
+        dev_accuracy={n: np.array(dev, float) for n in exp.INITS},
+        diverged={n: np.zeros(len(final), bool) for n in exp.INITS}))
+
+
+def test_runs_at_log2_and_the_misses_are_counted(tiny):
+    """Seed 0 trained; seed 1 stuck at log 2 with a dead layer; a live miss would be a third case."""
+    result = _with_final_costs(tiny, final=[0.01, np.log(2)], dead=[False, True], dev=[0.95, 0.5])
+    flat = fig.at_log2(result)
+    assert all(flat[n].tolist() == [False, True] for n in exp.INITS)
+    assert fig.careful_misses(result) == {"missed": 3, "at_log2": 3, "missed_alive": 0}
+    c = fig.training_claims(result)
+    assert c["train_some_stuck_at_log2"] and c["train_log2_runs_dead"] and c["train_dead_runs_at_log2"]
+    live = _with_final_costs(tiny, final=[0.01, 0.3], dead=[False, False], dev=[0.95, 0.85])
+    assert fig.careful_misses(live) == {"missed": 3, "at_log2": 0, "missed_alive": 3}
+    assert not fig.training_claims(live)["train_some_stuck_at_log2"]
+    # a dead layer whose run is not at log 2 (or the reverse) breaks the pairing the page states
+    odd = _with_final_costs(tiny, final=[0.01, 0.3], dead=[False, True], dev=[0.95, 0.85])
+    assert not fig.training_claims(odd)["train_dead_runs_at_log2"]
+    odd = _with_final_costs(tiny, final=[0.01, np.log(2)], dead=[False, False], dev=[0.95, 0.5])
+    assert not fig.training_claims(odd)["train_log2_runs_dead"]
+    # a diverged run (nan cost) is never at log 2
+    nan = _with_final_costs(tiny, final=[np.nan, np.nan], dead=[False, False], dev=[0.5, 0.5])
+    assert not any(fig.at_log2(nan)[n].any() for n in exp.INITS)

@@ -77,6 +77,25 @@ def _mean_or_none(values: np.ndarray):
     return float(v.mean()) if v.size else None
 
 
+def at_log2(result: Result, tol: float = 1e-3) -> dict[str, np.ndarray]:
+    """Per init, (n_seeds,) bool: the final cost is within ``tol`` of log 2, the cost of
+    answering 1/2 everywhere (a diverged run, nan, is not)."""
+    return {n: np.abs(np.nan_to_num(c[:, -1], nan=np.inf) - np.log(2)) < tol
+            for n, c in result.training.costs.items()}
+
+
+def careful_misses(result: Result) -> dict[str, int]:
+    """Over He, LeCun and Glorot: the runs that missed the accuracy mark, those of them that
+    ended at log 2, and the others (no dead layer, cost elsewhere)."""
+    tr, c = result.training, result.config
+    ok, flat = trained(tr, c.trained_accuracy), at_log2(result)
+    missed = np.concatenate([~ok[n] & ~tr.diverged[n] for n in CAREFUL])
+    stuck = np.concatenate([flat[n] for n in CAREFUL])
+    dead = np.concatenate([tr.dead_layer[n] for n in CAREFUL])
+    return {"missed": int(missed.sum()), "at_log2": int((missed & stuck).sum()),
+            "missed_alive": int((missed & ~stuck & ~dead).sum())}
+
+
 def training_summary(result: Result) -> dict:
     """Per init, over seeds: how many trained, diverged, ended with a dead layer; medians and means."""
     tr, c = result.training, result.config
@@ -103,7 +122,7 @@ def training_claims(result: Result) -> dict[str, bool]:
     s, ok = training_summary(result), trained(tr, c.trained_accuracy)
     S = c.n_seeds
     small_final = tr.costs["small"][:, -1]
-    stuck = {n: ~ok[n] & ~tr.diverged[n] for n in CAREFUL}
+    flat = at_log2(result)
     g = {n: float(np.median(tr.first_grad_weight[n])) for n in INITS}  # nan compares False
     k = {n: s[n]["trained"] for n in INITS}
     last = {n: float(np.median(tr.first_activation[n][:, -1])) for n in INITS}
@@ -118,8 +137,7 @@ def training_claims(result: Result) -> dict[str, bool]:
         "train_unit_no_divergence": s["unit"]["diverged"] == 0,
         "train_unit_coin_toss": s["unit"]["dev_accuracy"] is not None and s["unit"]["dev_accuracy"] < 0.6,
         "train_he_not_every_seed": 0 < s["he"]["dead"] and s["he"]["trained"] < S,
-        "train_stuck_at_log2": bool(all(
-            np.all(np.abs(tr.costs[n][stuck[n], -1] - np.log(2)) < 1e-3) for n in CAREFUL)),
+        "train_some_stuck_at_log2": bool(any(np.any(flat[n] & ~ok[n]) for n in CAREFUL)),
         "train_he_most_seeds": s["he"]["trained"] > S / 2,
         "train_he_at_least_lecun_glorot": s["he"]["trained"] >= max(k["lecun"], k["glorot"]),
         "train_lecun_glorot_some_seeds": min(k["lecun"], k["glorot"]) >= 1,
@@ -128,9 +146,9 @@ def training_claims(result: Result) -> dict[str, bool]:
             and g["small"] < 1e-20 * g["he"]
             and g["unit"] > 1e6 * g["he"]
         ),
-        "train_stuck_runs_have_dead_layer": bool(
-            any(stuck[n].any() for n in CAREFUL) and all(np.all(tr.dead_layer[n][stuck[n]]) for n in CAREFUL)
-        ),
+        # a dead layer and a cost of exactly log 2 go together, both ways
+        "train_log2_runs_dead": bool(all(np.all(tr.dead_layer[n][flat[n]]) for n in CAREFUL)),
+        "train_dead_runs_at_log2": bool(all(np.all(flat[n][tr.dead_layer[n]]) for n in CAREFUL)),
         # one Adam step (about the learning rate) against the last hidden layer's activations
         "train_step_dwarfs_small_activations": bool(
             max(last["small"], last["lecun"], last["glorot"]) < c.learning_rate / 10 < last["he"] / 10
@@ -168,6 +186,7 @@ def metrics(result: Result) -> dict:
         "n_dev": tr.n_dev,
         "threshold": c.trained_accuracy,
         "inits": training_summary(result),
+        "careful": careful_misses(result),
     }
     out["claims"] = {**claims(result), **training_claims(result)}
     return out
