@@ -99,13 +99,31 @@ def test_tables_say_what_is_not_comparable():
     assert result.X_dev.shape == (2, exp.TINY.n_dev) and "(chosen)" in t["sweep_table"]
 
 
+def _claims_with_seeds(short, train, test):
+    """The claims when the seeds end at these (train, test) accuracies per variant."""
+    seeds = {v: np.column_stack([np.array(train[v], float), np.array(test[v], float)]) for v in train}
+    return regularization_fig.metrics(dataclasses.replace(short, seed_accuracy=seeds))["claims"]
+
+
 def test_a_training_change_inside_the_seed_spread_is_called_so(short):
     """The claim compares each regularizer's mean change with the unregularized seeds' spread."""
-    def with_train(none, l2, dropout):
-        seeds = {v: np.column_stack([np.array(a, float), np.full(len(a), 0.8)])
-                 for v, a in (("none", none), ("l2", l2), ("dropout", dropout))}
-        return regularization_fig.metrics(dataclasses.replace(short, seed_accuracy=seeds))["claims"]
+    test = {v: [0.8, 0.8] for v in ("none", "l2", "dropout")}
 
-    assert with_train([0.90, 1.00], [0.94, 0.94], [0.96, 0.96])["train_changes_within_none_spread"]
-    assert not with_train([0.90, 1.00], [0.80, 0.80], [0.96, 0.96])["train_changes_within_none_spread"]
-    assert not with_train([0.95, 0.95], [0.94, 0.94], [0.95, 0.95])["train_changes_within_none_spread"]
+    def within(none, l2, dropout):
+        claims = _claims_with_seeds(short, {"none": none, "l2": l2, "dropout": dropout}, test)
+        return claims["train_changes_within_none_spread"]
+
+    assert within([0.90, 1.00], [0.94, 0.94], [0.96, 0.96])
+    assert not within([0.90, 1.00], [0.80, 0.80], [0.96, 0.96])
+    assert not within([0.95, 0.95], [0.94, 0.94], [0.95, 0.95])
+
+
+def test_test_accuracy_claims_compare_spreads_and_gains(short):
+    train = {v: [0.9, 0.9] for v in ("none", "l2", "dropout")}
+    c = _claims_with_seeds(short, train, {"none": [0.80, 0.90], "l2": [0.87, 0.88], "dropout": [0.88, 0.88]})
+    assert c["regularized_test_spread_narrower"] and c["test_gains_within_none_spread"]
+    assert c["best_none_matches_a_regularized_run"]
+    c = _claims_with_seeds(short, train, {"none": [0.80, 0.82], "l2": [0.87, 0.88], "dropout": [0.84, 0.90]})
+    assert not c["regularized_test_spread_narrower"]        # dropout scatters more than none
+    assert not c["test_gains_within_none_spread"]          # gains of 6.5 and 6 points > a spread of 2
+    assert not c["best_none_matches_a_regularized_run"]    # none's best 0.82 < every regularized run
