@@ -13,7 +13,7 @@ PIP_LOG := $(VENV)/pip-install.log
 PIP_FAILED = rm -f $@; $(PY) scripts/pip_failed.py $(PIP_LOG); exit 1
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint pytest site serve browser bench reproducible lock clean
+.PHONY: help test lint pytest site serve browser bench reproducible portable lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ bench: $(VENV)/.deps-test  ## the benchmarks: training vs the course and Keras, 
 
 reproducible: $(VENV)/.deps-site  ## two cold builds in fresh clones must give the same files
 	$(PY) scripts/check_reproducible.py
+
+portable: $(VENV)/.deps-site  ## rebuild the experiments under other CPUs' kernels: every claim must still hold
+	$(PY) scripts/check_claims_portable.py
 
 lock: | $(PY)  ## re-resolve the newest versions and rewrite requirements/constraints.txt
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade -e ".[$(TEST_EXTRAS)]"

@@ -39,20 +39,21 @@ GENERATED_INCLUDE = re.compile(r'^([ \t]*)--8<--\s+"docs/generated/(\w+)/([\w-]+
 
 
 @cache
-def _json(name: str, kind: str) -> dict:
-    path = generated_dir(name, ROOT) / f"{kind}.json"
+def _json(name: str, kind: str, root: Path | None = None) -> dict:
+    root = ROOT if root is None else root  # looked up at call time (the tests move ROOT)
+    path = generated_dir(name, root) / f"{kind}.json"
     if not path.is_file():
-        folder = generated_dir("", ROOT)
+        folder = generated_dir("", root)
         known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-        raise PluginError(f"{path.relative_to(ROOT)} does not exist: run `make site` (or "
+        raise PluginError(f"{path.relative_to(root)} does not exist: run `make site` (or "
                           f"scripts/build_experiments.py) first; generated experiments: {known or 'none'}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def lookup_metric(dotted: str):
-    """The value at ``NAME.key.path`` of topic NAME's ``metrics.json``."""
+def lookup_metric(dotted: str, root: Path | None = None):
+    """The value at ``NAME.key.path`` of topic NAME's ``metrics.json`` (under ``root``)."""
     name, *path = dotted.split(".")
-    value = _json(name, "metrics")
+    value = _json(name, "metrics", root)
     walked = [name]
     for key in path:
         if isinstance(value, list) and key.isdigit() and int(key) < len(value):
@@ -105,6 +106,16 @@ def provenance_html(name: str) -> str:
             f'<span class="provenance-config">config: {html.escape(config)}</span></p>')
 
 
+def claim_error(match: re.Match, root: Path | None = None) -> str | None:
+    """None when the claim ``match`` (of :data:`CLAIM`) holds in the build under ``root``; else
+    what is wrong. An unknown metric raises :class:`PluginError`."""
+    negated, dotted = bool(match.group(1)), match.group(2)
+    value = lookup_metric(dotted, root)
+    if isinstance(value, bool) and value != negated:
+        return None
+    return f"the text claims {'not ' if negated else ''}{dotted}, but the experiment gives {value!r}"
+
+
 def placeholders(markdown: str, src: str) -> str:
     """``markdown`` with its metrics filled in, its claims checked and removed; ``src`` names the page."""
     def metric(m: re.Match) -> str:
@@ -114,14 +125,12 @@ def placeholders(markdown: str, src: str) -> str:
             raise PluginError(f"{src}: {e}") from None
 
     def claim(m: re.Match) -> str:
-        negated, dotted = bool(m.group(1)), m.group(2)
         try:
-            value = lookup_metric(dotted)
+            wrong = claim_error(m)
         except PluginError as e:
             raise PluginError(f"{src}: {e}") from None
-        if not isinstance(value, bool) or value == negated:
-            raise PluginError(f"{src}: the text claims {'not ' if negated else ''}{dotted}, but the "
-                              f"experiment gives {value!r}: rewrite the sentence (or the experiment)")
+        if wrong:
+            raise PluginError(f"{src}: {wrong}: rewrite the sentence (or the experiment)")
         return ""
 
     markdown = CLAIM.sub(claim, METRIC.sub(metric, markdown))
