@@ -36,9 +36,9 @@ from .optimizers import Optimizer
 from .schedules import Schedule, constant, exponential_decay, inverse_time_decay, staircase_decay
 
 __all__ = [
-    "float64_keras", "keras_optimizer", "keras_schedule", "max_rel_error", "optimizer_errors",
-    "optimizer_trajectories", "random_problem", "rel_error", "run_keras", "run_ours", "schedule_errors",
-    "schedule_rates", "spec_text", "step_errors",
+    "float64_keras", "keras_optimizer", "keras_schedule", "least_active_fraction", "max_rel_error",
+    "optimizer_errors", "optimizer_trajectories", "random_problem", "rel_error", "run_keras", "run_ours",
+    "schedule_errors", "schedule_rates", "spec_text", "step_errors", "train_full_batch",
 ]
 
 #: Keras' own default epsilon for RMSprop and Adam (ours and the course's is 1e-8).
@@ -52,6 +52,43 @@ def keras_modules():
     import keras
     import tensorflow as tf
     return tf, keras
+
+
+def least_active_fraction(params: dict, X: np.ndarray) -> float:
+    """The smallest fraction of the examples ``X`` (n_x, m) on which a hidden ReLU unit of
+    ``params`` is active. A whole-run comparison wants it well above 0: a unit that is never
+    active gets exactly zero gradients, where the two sides' epsilon conventions differ most."""
+    L = len(params) // 2
+    A, least = X, 1.0
+    for l in range(1, L):
+        A = np.maximum(params[f"W{l}"] @ A + params[f"b{l}"], 0.0)
+        least = min(least, float((A > 0).mean(axis=1).min()))
+    return least
+
+
+def train_full_batch(model, X: np.ndarray, Y: np.ndarray, loss, optimizer, epochs: int):
+    """Keras' side of a whole-run comparison: ``epochs`` full-batch updates of ``model``.
+
+    Each update differentiates ``loss(Y, model(X))`` with a ``GradientTape`` and applies
+    ``optimizer``. ``X`` is (n_x, m) and ``Y`` (n_y, m), the course's layout (Keras gets the
+    transposes). Returns the parameters in the course's layout (``W[l]`` (n[l], n[l-1]),
+    ``b[l]`` (n[l], 1); a ``Dense`` kernel is ``W[l].T``) and the loss before each update.
+    """
+    tf, _ = keras_modules()
+    dtype = model.layers[0].dtype
+    Xk, Yk = tf.constant(X.T, dtype=dtype), tf.constant(Y.T, dtype=dtype)
+    costs = []
+    for _ in range(epochs):
+        with tf.GradientTape() as tape:
+            value = loss(Yk, model(Xk, training=True))
+        grads = tape.gradient(value, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        costs.append(float(value))
+    params = {}
+    for l, layer in enumerate(model.layers, start=1):
+        kernel, bias = layer.get_weights()
+        params[f"W{l}"], params[f"b{l}"] = kernel.T, bias.reshape(-1, 1)
+    return params, np.array(costs)
 
 
 @contextmanager

@@ -239,10 +239,7 @@ def moons_and_init():
     data = datasets.moons()
     X, Y = data.X_train, data.Y_train
     init = initialize_parameters(LAYER_DIMS, "he", rng=np.random.default_rng(3))
-    A = X
-    for l in (1, 2):
-        A = np.maximum(init[f"W{l}"] @ A + init[f"b{l}"], 0.0)
-        assert (A > 0).mean(axis=1).min() > 0.1
+    assert keras_compat.least_active_fraction(init, X) > 0.1
     return X, Y, init
 
 
@@ -260,20 +257,8 @@ def keras_full_batch(X, Y, init, keras_opt, epochs):
     ])
     for l, layer in enumerate(model.layers, start=1):
         layer.set_weights([init[f"W{l}"].T, init[f"b{l}"].ravel()])  # Keras kernels are (in, out)
-    loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
-    Xk, Yk = tf.constant(X.T, dtype=tf.float64), tf.constant(Y.T, dtype=tf.float64)  # (m, 2), (m, 1)
-    costs = []
-    for _ in range(epochs):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(Yk, model(Xk, training=True))
-        grads = tape.gradient(loss, model.trainable_variables)
-        keras_opt.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-        costs.append(float(loss))
-    params = {}
-    for l, layer in enumerate(model.layers, start=1):
-        kernel, bias = layer.get_weights()
-        params[f"W{l}"], params[f"b{l}"] = kernel.T, bias.reshape(-1, 1)
-    return params, np.array(costs)
+    return keras_compat.train_full_batch(model, X, Y, keras.losses.BinaryCrossentropy(from_logits=True),
+                                         keras_opt, epochs)
 
 
 # Adam's epsilon: in a ReLU network some weights get an exactly zero gradient for a while
@@ -306,3 +291,14 @@ def test_full_batch_training_matches_keras(moons_and_init, name):
     assert err < tol, f"final parameters: max relative error {err:.3e}"
     np.testing.assert_allclose(ours.costs, keras_costs, rtol=1e-10)
     assert max_rel_error(ours.params, init) > 1e-3  # training did move the parameters
+
+
+def test_least_active_fraction_finds_the_quietest_unit():
+    """Unit 1 of layer 1 fires on 1 of the 4 points, unit 2 on 2; the unit of layer 2 on all 4."""
+    params = {"W1": np.array([[1.0, 0.0], [-1.0, 0.0]]), "b1": np.array([[-2.5], [0.5]]),
+              "W2": np.array([[0.0, 1.0]]), "b2": np.array([[0.1]]),
+              "W3": np.ones((1, 1)), "b3": np.zeros((1, 1))}
+    X = np.array([[1.0, -1.0, 0.0, 3.0], [0.0, 0.0, 0.0, 0.0]])
+    assert keras_compat.least_active_fraction(params, X) == 0.25
+    params["b1"][0] = -5.0  # unit 1 never fires
+    assert keras_compat.least_active_fraction(params, X) == 0.0

@@ -42,10 +42,7 @@ def three_classes():
     labels = np.digitize(X[0] + 0.5 * X[1], [-0.5, 0.5])
     Y = np.eye(3)[:, labels]
     init = initialize_parameters(DIMS, "he", rng=np.random.default_rng(2))
-    A = X
-    for l in (1, 2):
-        A = np.maximum(init[f"W{l}"] @ A + init[f"b{l}"], 0.0)
-        assert (A > 0).mean(axis=1).min() > 0.1
+    assert keras_compat.least_active_fraction(init, X) > 0.1
     return X, Y, init
 
 
@@ -70,20 +67,8 @@ def test_full_batch_softmax_training_matches_keras(three_classes, name):
         model = _keras_model(DIMS, "float64")
         for l, layer in enumerate(model.layers, start=1):
             layer.set_weights([init[f"W{l}"].T, init[f"b{l}"].ravel()])
-        loss_fn = keras.losses.CategoricalCrossentropy(from_logits=True)
-        opt = make_keras(lr)
-        Xk, Yk = tf.constant(X.T, dtype=tf.float64), tf.constant(Y.T, dtype=tf.float64)
-        costs = []
-        for _ in range(epochs):
-            with tf.GradientTape() as tape:
-                loss = loss_fn(Yk, model(Xk, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            opt.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-            costs.append(float(loss))
-        theirs = {}
-        for l, layer in enumerate(model.layers, start=1):
-            kernel, bias = layer.get_weights()
-            theirs[f"W{l}"], theirs[f"b{l}"] = kernel.T, bias.reshape(-1, 1)
+        theirs, costs = keras_compat.train_full_batch(
+            model, X, Y, keras.losses.CategoricalCrossentropy(from_logits=True), make_keras(lr), epochs)
     np.testing.assert_allclose(ours.costs, costs, rtol=1e-10)
     err = keras_compat.max_rel_error(ours.params, theirs)
     assert err < tol, f"final parameters: max relative error {err:.3e}"
