@@ -89,6 +89,7 @@ def _variant_metrics(result: Result, variant: str) -> dict:
     n_test = result.data.Y_test.shape[1]  # a mean test-accuracy change, in test points
     out["seed_test_gain_points"] = float((seeds[:, 1].mean() - result.seed_accuracy["none"][:, 1].mean())
                                          * n_test)
+    out["seed_test_spread_points"] = float(np.ptp(seeds[:, 1]) * n_test)  # best minus worst run
     return out
 
 
