@@ -56,8 +56,12 @@ def keras_modules():
 
 def least_active_fraction(params: dict, X: np.ndarray) -> float:
     """The smallest fraction of the examples ``X`` (n_x, m) on which a hidden ReLU unit of
-    ``params`` is active. A whole-run comparison wants it well above 0: a unit that is never
-    active gets exactly zero gradients, where the two sides' epsilon conventions differ most."""
+    ``params`` is active, i.e. has :math:`Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]} > 0`.
+
+    ``params`` holds ``W1, b1, ..., WL, bL`` in the course's layout (``W[l]`` (n[l], n[l-1]),
+    ``b[l]`` (n[l], 1)). A whole-run comparison wants the fraction well above 0: a unit that is
+    never active gets exactly zero gradients, where the two sides' epsilon conventions differ most.
+    """
     L = len(params) // 2
     A, least = X, 1.0
     for l in range(1, L):

@@ -81,7 +81,6 @@ def variants(machine: str, flags: set[str], numpy_targets: list[str]) -> dict[st
 
 def flipped_claims(pages: list[Path], root: Path) -> list[str]:
     """``page:line: what is wrong`` for every claim of ``pages`` that fails in the build under ``root``."""
-    hook_placeholders._json.cache_clear()
     out = []
     for page in pages:
         text = page.read_text(encoding="utf-8")

@@ -137,7 +137,7 @@ def training_claims(result: Result) -> dict[str, bool]:
         "train_unit_no_divergence": s["unit"]["diverged"] == 0,
         "train_unit_coin_toss": s["unit"]["dev_accuracy"] is not None and s["unit"]["dev_accuracy"] < 0.6,
         "train_he_not_every_seed": 0 < s["he"]["dead"] and s["he"]["trained"] < S,
-        "train_some_stuck_at_log2": bool(any(np.any(flat[n] & ~ok[n]) for n in CAREFUL)),
+        "train_some_stuck_at_log2": careful_misses(result)["at_log2"] > 0,
         "train_he_most_seeds": s["he"]["trained"] > S / 2,
         "train_he_at_least_lecun_glorot": s["he"]["trained"] >= max(k["lecun"], k["glorot"]),
         "train_lecun_glorot_some_seeds": min(k["lecun"], k["glorot"]) >= 1,
